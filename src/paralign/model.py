@@ -1,0 +1,186 @@
+"""The plain, immutable data that flows between paralign's stages.
+
+Every stage takes these frozen dataclasses and returns new ones; nothing here
+knows about NLTK, torch, lxml or files. The invariants that catch bugs early
+(offsets inside the text, beads monotonic and covering every sentence once)
+are checked in ``__post_init__`` because they are cheap and the boundary
+between stages is where a bug is cheapest to find.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class BlockKind(str, Enum):
+    """What a block of the source text is; exports keep the distinction."""
+
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    QUOTE = "quote"
+    LIST_ITEM = "list_item"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph-level unit of a document: a hard sentence boundary.
+
+    ``start``/``end`` slice ``Document.text``.
+    """
+
+    kind: BlockKind
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class FootnoteAnchor:
+    """A note marker in the running text (``[4]``, ``505`` in ``región.505``).
+
+    ``label`` is the marker's number as written (``"4"``, ``"505"``);
+    ``start``/``end`` slice the marker itself out of ``Document.text``
+    (brackets included, surrounding spaces excluded).
+    """
+
+    label: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class NoteText:
+    """The body of a note, as found in a notes section (``[1] “Bishkek…``)."""
+
+    label: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """A decoded, NFC-normalised text split into blocks.
+
+    ``text`` is what every offset in paralign points into. ``notes`` are the
+    note bodies found after the body text; ``body_end`` is where the body stops
+    (the notes section, if any, lies after it). ``warnings`` records what
+    reading had to repair (a BOM, CRLF line ends, a legacy encoding).
+    """
+
+    path: Path
+    lang: str
+    text: str
+    blocks: tuple[Block, ...]
+    notes: tuple[NoteText, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for block in self.blocks:
+            if not 0 <= block.start <= block.end <= len(self.text):
+                raise ValueError(f"block {block} lies outside the text of {self.path}")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a document, with its note markers lifted out.
+
+    Offsets always slice the original text, markers included, so an export
+    can put each anchor back where it stood::
+
+        Document.text:  "… a la región.505 Las delegaciones …"
+                                ^start            ^end
+        text:           "… a la región."      (marker removed, spaces tidied)
+        anchors:        (FootnoteAnchor("505", start=…, end=…),)
+
+    ``text`` is what gets embedded and aligned; ``block`` indexes
+    ``Document.blocks``.
+    """
+
+    index: int
+    start: int
+    end: int
+    text: str
+    anchors: tuple[FootnoteAnchor, ...]
+    block: int
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """A document and its sentences, in order."""
+
+    document: Document
+    sentences: tuple[Sentence, ...]
+
+    def __post_init__(self) -> None:
+        for position, sentence in enumerate(self.sentences):
+            if sentence.index != position:
+                raise ValueError(f"sentence {position} of {self.document.path} has index {sentence.index}")
+
+    @property
+    def anchors(self) -> tuple[FootnoteAnchor, ...]:
+        return tuple(anchor for sentence in self.sentences for anchor in sentence.anchors)
+
+
+@dataclass(frozen=True)
+class Bead:
+    """A unit of alignment: consecutive source and target sentence indices.
+
+    A bead with one empty side is an insertion (0-1) or a deletion (1-0).
+    ``confidence`` in [0, 1] estimates the probability that the bead is right.
+    """
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    confidence: float
+
+    @property
+    def kind(self) -> str:
+        """The bead's shape, ``"2-1"`` for two source and one target sentence."""
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+
+@dataclass(frozen=True)
+class FootnotePair:
+    """A source note marker and its twin in the target, and the bead holding both."""
+
+    src_label: str
+    tgt_label: str
+    bead: int
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The result of the whole job: two segmented texts, beads and note pairs.
+
+    ``footnote_problems`` lists markers that could not be paired or that pair
+    out of order, in words a translator can act on.
+    """
+
+    source: Segmentation
+    target: Segmentation
+    beads: tuple[Bead, ...]
+    footnote_pairs: tuple[FootnotePair, ...] = ()
+    footnote_problems: tuple[str, ...] = ()
+    model_name: str = field(default="")
+
+    def __post_init__(self) -> None:
+        check_beads(self.beads, len(self.source.sentences), len(self.target.sentences))
+
+
+def check_beads(beads: tuple[Bead, ...] | list[Bead], n_src: int, n_tgt: int) -> None:
+    """Raise ``ValueError`` unless the beads are monotonic and cover each sentence once."""
+    next_src = next_tgt = 0
+    for position, bead in enumerate(beads):
+        if not bead.src and not bead.tgt:
+            raise ValueError(f"bead {position} is empty on both sides")
+        for side, indices, expected in (("source", bead.src, next_src), ("target", bead.tgt, next_tgt)):
+            if indices and indices != tuple(range(expected, expected + len(indices))):
+                raise ValueError(f"bead {position} {side} {indices} does not continue at {expected}")
+        if not 0.0 <= bead.confidence <= 1.0:
+            raise ValueError(f"bead {position} confidence {bead.confidence} outside [0, 1]")
+        next_src += len(bead.src)
+        next_tgt += len(bead.tgt)
+    if (next_src, next_tgt) != (n_src, n_tgt):
+        raise ValueError(f"beads cover {next_src}/{n_src} source and {next_tgt}/{n_tgt} target sentences")

