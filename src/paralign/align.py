@@ -1,24 +1,32 @@
 """Monotonic sentence alignment by dynamic programming over embeddings.
 
-The aligner sees only numbers: for each side, the embeddings of every window
-of 1…k consecutive sentences (so a 2-1 bead is scored by a real similarity
-between the two sentences read together and their translation) and the
-sentences' lengths. It returns ``Bead``s covering every sentence exactly once.
+The aligner sees, for each side, the embeddings of every window of 1…k
+consecutive sentences (so a 2-1 bead is scored by a real similarity between
+the two sentences read together and their translation), the sentences'
+lengths and, when the caller has them, the sentences' texts, from which it
+reads two cheap surface cues: the numbers a sentence contains and how many
+letters it has. It returns ``Bead``s covering every sentence exactly once.
 
 How a bead is scored (lower cost is better)::
 
-    cost(bead) = size(bead) * distance + length_penalty + shape_penalty
-    distance   = (1 - cos(x, y)) / mean((1 - cos(x, y_rand)), (1 - cos(x_rand, y)))
+    cost(bead) = size(bead) / 2 * distance + length_penalty + shape_penalty
+                 + number_penalty + block_penalty
+    distance   = (1 - cos(x, y)) / (1 - (knn(x) + knn(y)) / 2)
 
-The normalisation (after Vecalign) divides by how far each side lies from
-random sentences of the other side, which cancels "hub" sentences that are
-close to everything. A deletion or insertion costs ``skip_cost`` per sentence.
+``knn(x)`` is the mean similarity of ``x`` to its ``neighbours`` nearest
+sentences of the other side, searched inside the DP band (the ratio margin of
+Artetxe & Schwenk, read as a distance). Dividing by it cancels "hub"
+sentences that are close to everything and rewards a pair that stands out
+from its local competitors, which matters in a text that keeps talking about
+the same mountains. A deletion or insertion costs ``skip_cost`` per sentence,
+less for lines with almost no letters (OCR debris, stray captions), which
+translators and gold standards leave unaligned.
 
 Two passes over the same dynamic programme give both the best path (min-sum,
 Viterbi) and, with a soft minimum at temperature ``temperature``, the
 posterior probability of every bead on that path (forward-backward). That
-posterior is the bead's confidence: the share of all plausible alignments
-that agree with it.
+posterior, mapped through a calibration curve fitted on held-out data, is the
+bead's confidence.
 
 Long documents never build an n×m matrix: the search is restricted to a band
 around the path found on a copy of the documents with pairs of sentences
@@ -27,14 +35,20 @@ merged (recursively, coarse to fine), so time and memory grow linearly.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from paralign.model import Bead
 
 _INF = np.inf
+
+#: Buckets of the hashed bag of numbers; a prime, so that n % buckets spreads years and altitudes.
+_NUMBER_BUCKETS = 127
+_NUMBER = re.compile(r"\d+")
+_WORD = re.compile(r"[^\W\d_]{2,}|\d{3,}")
 
 
 @dataclass(frozen=True)
@@ -43,7 +57,7 @@ class AlignConfig:
 
     Attributes:
         max_bead_size: largest number of sentences in one bead (source plus
-            target); 4 allows 1-1, 1-2, 2-1, 2-2, 1-3, 3-1.
+            target); 6 allows up to 1-5, 2-4, 3-3.
         skip_cost: cost of leaving one sentence unaligned (1-0 or 0-1), in
             units of normalised distance.
         shape_penalty: extra cost per sentence beyond a 1-1 bead, a prior that
@@ -51,19 +65,31 @@ class AlignConfig:
         length_weight: weight of the length-ratio penalty.
         block_penalty: cost of a bead whose sentences on one side straddle a
             paragraph (block) boundary; translators rarely merge across one.
-        temperature: softness of the posterior; calibrates confidences.
+        neighbours: how many nearest neighbours define a sentence's typical
+            similarity for the margin; 0 falls back to a random sample.
+        number_weight: cost of a bead whose two sides mention entirely
+            different numbers (scaled down by the share they have in common).
+        imbalance_penalty: extra cost per sentence of difference between the
+            two sides of a bead (1-3 is rarer than 2-2).
+        junk_skip_factor: skip cost of a line with no word in it (OCR
+            debris such as ``h * "``), as a share of ``skip_cost``.
+        temperature: softness of the posterior.
         band: half-width, in sentences, of the search band around the
             coarse path for long documents.
         max_full_cells: DP cells above which the coarse-to-fine search starts.
-        seed: seed of the random sample used for the distance normaliser.
+        seed: seed of the random sample used by the fallback normaliser.
     """
 
-    max_bead_size: int = 4
+    max_bead_size: int = 6
     skip_cost: float = 0.7
     shape_penalty: float = 0.25
     length_weight: float = 0.25
-    temperature: float = 0.15
     block_penalty: float = 1.0
+    neighbours: int = 4
+    number_weight: float = 0.0
+    imbalance_penalty: float = 0.0
+    junk_skip_factor: float = 1.0
+    temperature: float = 0.15
     band: int = 10
     max_full_cells: int = 1_500_000
     seed: int = 0
@@ -73,6 +99,8 @@ class AlignConfig:
             raise ValueError(f"max_bead_size must be at least 2, got {self.max_bead_size}")
         if self.temperature <= 0:
             raise ValueError(f"temperature must be positive, got {self.temperature}")
+        if self.neighbours < 0:
+            raise ValueError(f"neighbours must be non-negative, got {self.neighbours}")
 
 
 @dataclass(frozen=True)
@@ -81,12 +109,14 @@ class SideEmbeddings:
 
     ``windows[k - 1][i]`` is the unit-norm embedding of sentences
     ``i … i + k - 1`` read together, shape ``(n - k + 1, dim)``; ``lengths``
-    holds each sentence's length in characters.
+    holds each sentence's length in characters; ``texts``, when given, the
+    sentences themselves (used only for numbers and letter counts).
     """
 
     windows: tuple[np.ndarray, ...]
     lengths: np.ndarray
     block_starts: np.ndarray | None = None
+    texts: tuple[str, ...] | None = None
 
     @property
     def size(self) -> int:
@@ -106,7 +136,8 @@ class SideEmbeddings:
             # A block start before sentence i becomes a block end after it, i.e. a start before i-1.
             ends = np.concatenate([self.block_starts[1:], [True]])
             starts = ends[::-1].copy()
-        return SideEmbeddings(tuple(w[::-1] for w in self.windows), self.lengths[::-1], starts)
+        texts = self.texts[::-1] if self.texts is not None else None
+        return SideEmbeddings(tuple(w[::-1] for w in self.windows), self.lengths[::-1], starts, texts)
 
 
 def bead_shapes(max_bead_size: int) -> list[tuple[int, int]]:
@@ -134,6 +165,47 @@ def approximate_windows(sentences: np.ndarray, max_window: int) -> tuple[np.ndar
 
 
 # ---------------------------------------------------------------------------
+# Surface cues from the texts
+
+
+def _number_bags(texts: Sequence[str] | None, n: int) -> np.ndarray:
+    """``result[i, h]`` is 1 when sentence ``i`` contains a number hashing to bucket ``h``.
+
+    Numbers (altitudes, dates, page numbers) survive translation unchanged,
+    so a bead whose sides share them is very likely right. Without texts every
+    bag is empty and the cue is silent.
+    """
+    bags = np.zeros((n, _NUMBER_BUCKETS), dtype=np.float32)
+    for i, text in enumerate(texts or ()):
+        for number in _NUMBER.findall(text):
+            bags[i, int(number) % _NUMBER_BUCKETS] = 1.0
+    return bags
+
+
+def _window_bags(bags: np.ndarray, max_window: int) -> tuple[np.ndarray, ...]:
+    """Bags of numbers of every window of 1…``max_window`` sentences (a union, so 0/1)."""
+    windows = [bags]
+    running = bags.copy()
+    for k in range(2, max_window + 1):
+        running = np.maximum(running[:-1], bags[k - 1 :])
+        windows.append(running)
+    return tuple(windows)
+
+
+def _is_junk(texts: Sequence[str] | None, n: int) -> np.ndarray:
+    """``True`` for lines without a single word of two letters or number of three digits.
+
+    Such lines are OCR debris or stray page furniture (``h * "``, ``24 a !``);
+    gold standards leave them unaligned, while the embedding of a real
+    sentence hardly moves when one is glued to it, so without help the DP
+    swallows them into the nearest bead.
+    """
+    if texts is None:
+        return np.zeros(n, dtype=bool)
+    return np.array([_WORD.search(text) is None for text in texts], dtype=bool)
+
+
+# ---------------------------------------------------------------------------
 # Scoring
 
 
@@ -145,6 +217,10 @@ class _Scorer:
     tgt: SideEmbeddings
     src_norms: tuple[np.ndarray, ...]
     tgt_norms: tuple[np.ndarray, ...]
+    src_bags: tuple[np.ndarray, ...]
+    tgt_bags: tuple[np.ndarray, ...]
+    src_skip: np.ndarray
+    tgt_skip: np.ndarray
     src_cumlen: np.ndarray
     tgt_cumlen: np.ndarray
     src_boundaries: np.ndarray
@@ -153,17 +229,20 @@ class _Scorer:
     config: AlignConfig
 
     @classmethod
-    def build(cls, src: SideEmbeddings, tgt: SideEmbeddings, config: AlignConfig) -> _Scorer:
-        rng = np.random.default_rng(config.seed)
-        src_sample = _sample(src.windows[0], rng)
-        tgt_sample = _sample(tgt.windows[0], rng)
+    def build(cls, src: SideEmbeddings, tgt: SideEmbeddings, region: _Region, config: AlignConfig) -> _Scorer:
+        src_norms, tgt_norms = _normalisers(src, tgt, region, config)
+        max_window = min(len(src.windows), len(tgt.windows))
         src_total = float(src.lengths.sum()) or 1.0
         tgt_total = float(tgt.lengths.sum()) or 1.0
         return cls(
             src=src,
             tgt=tgt,
-            src_norms=tuple(_mean_distance(w, tgt_sample) for w in src.windows),
-            tgt_norms=tuple(_mean_distance(w, src_sample) for w in tgt.windows),
+            src_norms=src_norms,
+            tgt_norms=tgt_norms,
+            src_bags=_window_bags(_number_bags(src.texts, src.size), max_window),
+            tgt_bags=_window_bags(_number_bags(tgt.texts, tgt.size), max_window),
+            src_skip=_skip_costs(src, config),
+            tgt_skip=_skip_costs(tgt, config),
             src_cumlen=np.concatenate([[0.0], np.cumsum(src.lengths, dtype=np.float64)]),
             tgt_cumlen=np.concatenate([[0.0], np.cumsum(tgt.lengths, dtype=np.float64)]),
             src_boundaries=src.boundaries(),
@@ -179,6 +258,10 @@ class _Scorer:
             tgt=tgt,
             src_norms=tuple(n[::-1] for n in self.src_norms),
             tgt_norms=tuple(n[::-1] for n in self.tgt_norms),
+            src_bags=tuple(b[::-1] for b in self.src_bags),
+            tgt_bags=tuple(b[::-1] for b in self.tgt_bags),
+            src_skip=self.src_skip[::-1],
+            tgt_skip=self.tgt_skip[::-1],
             src_cumlen=self.src_cumlen[-1] - self.src_cumlen[::-1],
             tgt_cumlen=self.tgt_cumlen[-1] - self.tgt_cumlen[::-1],
             src_boundaries=src.boundaries(),
@@ -189,29 +272,102 @@ class _Scorer:
 
     def skip_costs(self, side: str) -> np.ndarray:
         """Cost of leaving each sentence of ``side`` unaligned."""
-        n = self.src.size if side == "src" else self.tgt.size
-        return np.full(n, self.config.skip_cost)
+        return self.src_skip if side == "src" else self.tgt_skip
 
     def costs(self, i: int, a: int, js: np.ndarray, b: int) -> np.ndarray:
         """Costs of beads taking src ``i … i+a-1`` and tgt ``j … j+b-1`` for each ``j`` in ``js``."""
-        src_vec = self.src.windows[a - 1][i]
-        similarity = self.tgt.windows[b - 1][js] @ src_vec
+        config = self.config
+        similarity = self.tgt.windows[b - 1][js] @ self.src.windows[a - 1][i]
         normaliser = 0.5 * (self.src_norms[a - 1][i] + self.tgt_norms[b - 1][js])
-        distance = (1.0 - similarity) / np.maximum(normaliser, 1e-6)
+        distance = (1.0 - similarity) / np.maximum(normaliser, 0.05)
         src_len = self.src_cumlen[i + a] - self.src_cumlen[i]
         tgt_len = self.tgt_cumlen[js + b] - self.tgt_cumlen[js]
         length_penalty = np.abs(np.log((tgt_len + 10.0) / (self.length_ratio * src_len + 10.0)))
         straddles = (self.src_boundaries[i + a - 1] > self.src_boundaries[i]) + (
             self.tgt_boundaries[js + b - 1] > self.tgt_boundaries[js]
         )
-        config = self.config
         size = a + b
-        return (
+        cost = (
             0.5 * size * distance
             + config.length_weight * length_penalty
             + config.shape_penalty * (size - 2)
+            + config.imbalance_penalty * abs(a - b)
             + config.block_penalty * straddles
         )
+        if config.number_weight:
+            cost += config.number_weight * self._number_mismatch(i, a, js, b)
+        return cost
+
+    def _number_mismatch(self, i: int, a: int, js: np.ndarray, b: int) -> np.ndarray:
+        """Jaccard distance between the numbers of the two sides; 0 when neither has any."""
+        src_bag = self.src_bags[a - 1][i]
+        tgt_bags = self.tgt_bags[b - 1][js]
+        shared = tgt_bags @ src_bag
+        union = src_bag.sum() + tgt_bags.sum(axis=1) - shared
+        return np.where(union > 0, 1.0 - shared / np.maximum(union, 1.0), 0.0)
+
+
+def _skip_costs(side: SideEmbeddings, config: AlignConfig) -> np.ndarray:
+    """``skip_cost`` per sentence, scaled by ``junk_skip_factor`` for lines without words."""
+    return np.where(_is_junk(side.texts, side.size), config.junk_skip_factor, 1.0) * config.skip_cost
+
+
+def _normalisers(
+    src: SideEmbeddings, tgt: SideEmbeddings, region: _Region, config: AlignConfig
+) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """Per window, the distance to its typical counterpart on the other side.
+
+    With ``neighbours`` > 0 that is one minus the mean similarity to the
+    nearest target sentences a bead from this window could reach inside the
+    search region (a local ratio margin; linear in the band). Otherwise it is
+    the mean distance to a random sample (Vecalign's normaliser).
+    """
+    if config.neighbours == 0:
+        rng = np.random.default_rng(config.seed)
+        src_sample = _sample(src.windows[0], rng)
+        tgt_sample = _sample(tgt.windows[0], rng)
+        return (
+            tuple(_mean_distance(w, tgt_sample) for w in src.windows),
+            tuple(_mean_distance(w, src_sample) for w in tgt.windows),
+        )
+    n, m = src.size, tgt.size
+    columns = region.transposed(m)
+    src_norms = []
+    for a, windows in enumerate(src.windows, start=1):
+        starts = np.arange(len(windows))
+        lo, hi = region.lo[starts], region.hi[np.minimum(starts + a, n)] + 1
+        src_norms.append(1.0 - _knn_similarity(windows, tgt.windows[0], lo, hi, config.neighbours))
+    tgt_norms = []
+    for b, windows in enumerate(tgt.windows, start=1):
+        starts = np.arange(len(windows))
+        lo, hi = columns.lo[starts], columns.hi[np.minimum(starts + b, m)] + 1
+        tgt_norms.append(1.0 - _knn_similarity(windows, src.windows[0], lo, hi, config.neighbours))
+    return tuple(src_norms), tuple(tgt_norms)
+
+
+def _knn_similarity(windows: np.ndarray, others: np.ndarray, lo: np.ndarray, hi: np.ndarray, k: int) -> np.ndarray:
+    """Mean similarity of each window ``r`` to its ``k`` nearest among ``others[lo[r]:hi[r]]``.
+
+    Rows are taken in chunks and compared with the span of columns the chunk
+    needs; the region is a monotone band, so the work stays linear.
+    """
+    result = np.zeros(len(windows))
+    if len(others) == 0:
+        return result
+    lo = np.clip(lo, 0, len(others) - 1)
+    hi = np.clip(hi, lo + 1, len(others))
+    for start in range(0, len(windows), 256):
+        stop = min(start + 256, len(windows))
+        first, last = int(lo[start:stop].min()), int(hi[start:stop].max())
+        block = windows[start:stop] @ others[first:last].T
+        columns = np.arange(first, last)
+        outside = (columns < lo[start:stop, None]) | (columns >= hi[start:stop, None])
+        block[outside] = -np.inf
+        top_k = min(k, last - first)
+        nearest = -np.partition(-block, top_k - 1, axis=1)[:, :top_k]
+        finite = np.isfinite(nearest)
+        result[start:stop] = np.where(finite, nearest, 0.0).sum(axis=1) / np.maximum(finite.sum(axis=1), 1)
+    return result
 
 
 def _sample(vectors: np.ndarray, rng: np.random.Generator, size: int = 256) -> np.ndarray:
@@ -254,28 +410,25 @@ class _Region:
     def reversed(self, m: int) -> _Region:
         return _Region(m - self.hi[::-1], m - self.lo[::-1])
 
+    def transposed(self, m: int) -> _Region:
+        """For each column ``j`` (0…m), the rows whose range contains it (the band is monotone)."""
+        columns = np.arange(m + 1)
+        first = np.searchsorted(self.hi, columns, side="left")
+        last = np.searchsorted(self.lo, columns, side="right") - 1
+        return _Region(first.astype(np.int64), np.maximum(last, first).astype(np.int64))
+
     @property
     def cells(self) -> int:
         return int((self.hi - self.lo + 1).sum())
 
 
-def _search_region(scorer_src: SideEmbeddings, scorer_tgt: SideEmbeddings, config: AlignConfig) -> _Region:
+def _search_region(src: SideEmbeddings, tgt: SideEmbeddings, config: AlignConfig) -> _Region:
     """The full matrix for small inputs, else a band around the coarse path."""
-    n, m = scorer_src.size, scorer_tgt.size
+    n, m = src.size, tgt.size
     if (n + 1) * (m + 1) <= config.max_full_cells or min(n, m) < 4:
         return _Region.full(n, m)
-    coarse_src, coarse_tgt = _coarsen(scorer_src), _coarsen(scorer_tgt)
-    coarse_config = AlignConfig(
-        max_bead_size=3,
-        skip_cost=config.skip_cost,
-        shape_penalty=config.shape_penalty,
-        length_weight=config.length_weight,
-        temperature=config.temperature,
-        band=config.band,
-        max_full_cells=config.max_full_cells,
-        seed=config.seed,
-    )
-    coarse_beads, _ = _viterbi(coarse_src, coarse_tgt, coarse_config)
+    coarse_config = replace(config, max_bead_size=3)
+    coarse_beads, _ = _viterbi(_coarsen(src), _coarsen(tgt), coarse_config)
     points = _path_points(coarse_beads, scale=2)
     return _band_around(points, n, m, config.band)
 
@@ -289,7 +442,10 @@ def _coarsen(side: SideEmbeddings) -> SideEmbeddings:
     if side.size % 2:
         merged = np.concatenate([merged, side.windows[0][-1:]])
     lengths = np.add.reduceat(side.lengths, np.arange(0, side.size, 2))
-    return SideEmbeddings(approximate_windows(merged, 2), lengths)
+    texts = None
+    if side.texts is not None:
+        texts = tuple(" ".join(side.texts[k : k + 2]) for k in range(0, side.size, 2))
+    return SideEmbeddings(approximate_windows(merged, 2), lengths, texts=texts)
 
 
 def _path_points(beads: Sequence[Bead], scale: int) -> list[tuple[int, int]]:
@@ -427,8 +583,8 @@ def _traceback(fill: _Fill, region: _Region, shapes: list[tuple[int, int]], n: i
 def _viterbi(src: SideEmbeddings, tgt: SideEmbeddings, config: AlignConfig) -> tuple[list[Bead], float]:
     """Best path only (no confidences): used for the coarse passes."""
     shapes = bead_shapes(config.max_bead_size)
-    scorer = _Scorer.build(src, tgt, config)
     region = _search_region(src, tgt, config)
+    scorer = _Scorer.build(src, tgt, region, config)
     fill = _fill(scorer, region, shapes, keep_hard=True)
     path = _traceback(fill, region, shapes, src.size, tgt.size)
     beads = [_bead(i, j, shapes[k], 1.0) for i, j, k in path]
@@ -468,8 +624,8 @@ def align(src: SideEmbeddings, tgt: SideEmbeddings, config: AlignConfig | None =
         )
     shapes = bead_shapes(config.max_bead_size)
     shapes = [(a, b) for a, b in shapes if a <= n and b <= m]
-    scorer = _Scorer.build(src, tgt, config)
     region = _search_region(src, tgt, config)
+    scorer = _Scorer.build(src, tgt, region, config)
     forward = _fill(scorer, region, shapes, keep_hard=True)
     backward_region = region.reversed(m)
     backward = _fill(scorer.reversed(), backward_region, shapes, keep_hard=False)

@@ -144,7 +144,7 @@ def pair_anchors(
         src_here = [anchor for i in bead.src for anchor in src_anchors[i]]
         tgt_here = [anchor for j in bead.tgt for anchor in tgt_anchors[j]]
         for src_anchor, tgt_anchor in zip(src_here, tgt_here):
-            pairs.append(FootnotePair(src_anchor.label, tgt_anchor.label, position))
+            pairs.append(FootnotePair(src_anchor, tgt_anchor, position))
         for anchor in src_here[len(tgt_here) :]:
             problems.append(f"source note {anchor.label} has no target note in bead {position + 1}")
         for anchor in tgt_here[len(src_here) :]:

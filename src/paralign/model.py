@@ -14,6 +14,10 @@ from enum import Enum
 from pathlib import Path
 
 
+#: Beads under this confidence are flagged for review in every export.
+LOW_CONFIDENCE = 0.5
+
+
 class BlockKind(str, Enum):
     """What a block of the source text is; exports keep the distinction."""
 
@@ -145,9 +149,17 @@ class Bead:
 class FootnotePair:
     """A source note marker and its twin in the target, and the bead holding both."""
 
-    src_label: str
-    tgt_label: str
+    src: FootnoteAnchor
+    tgt: FootnoteAnchor
     bead: int
+
+    @property
+    def src_label(self) -> str:
+        return self.src.label
+
+    @property
+    def tgt_label(self) -> str:
+        return self.tgt.label
 
 
 @dataclass(frozen=True)

@@ -179,8 +179,11 @@ def _classify(text: str, start: int, end: int, previous: Block | None, is_last: 
         match = pattern.match(text, start, end)
         if match:
             return Block(kind, match.end(), end)
-    if _LIST_ITEM.match(text, start, end) and not re.match(r"\d{1,3}[.)]\s+\d", text[start:end]):
-        return Block(BlockKind.LIST_ITEM, start, end)
+    item = _LIST_ITEM.match(text, start, end)
+    if item and not re.match(r"\d{1,3}[.)]\s+\d", text[start:end]):
+        # A bullet is layout and is dropped; a number or letter ("2.", "b)") is content.
+        bullet = text[start] in "-*•–"
+        return Block(BlockKind.LIST_ITEM, item.end() if bullet else start, end)
     if previous is not None and text[previous.start : previous.end].rstrip().endswith(":") and previous.kind != BlockKind.HEADING:
         return Block(BlockKind.QUOTE, start, end)
     return Block(BlockKind.PARAGRAPH, start, end)

@@ -1,0 +1,70 @@
+"""What every export needs from an alignment: bead text with markers in place.
+
+Formats differ in how they spell a marker (``<ph>`` in TMX and XLIFF,
+``<note>`` in TEI) but agree on where it stands and which note it pairs with;
+that shared part lives here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import Enum
+
+from paralign.footnotes import inline_pieces
+from paralign.model import Alignment, FootnoteAnchor, Segmentation
+
+Pieces = list[str | FootnoteAnchor]
+
+
+class NotesMode(str, Enum):
+    """How note markers travel into a translation memory.
+
+    ``tags``: inline codes (``<ph type="fnote">``), as the TMX spec recommends;
+    ``text``: the marker as literal text (``región.505``), for plain-text sources;
+    ``strip``: markers dropped, for the cleanest reusable memory.
+    """
+
+    TAGS = "tags"
+    TEXT = "text"
+    STRIP = "strip"
+
+
+def sentence_pieces(segmentation: Segmentation, indices: Sequence[int]) -> Pieces:
+    """The original text of consecutive sentences, markers as anchors, joined by a space."""
+    text = segmentation.document.text
+    pieces: Pieces = []
+    for index in indices:
+        sentence = segmentation.sentences[index]
+        if pieces:
+            pieces.append(" ")
+        pieces.extend(inline_pieces(text, sentence.start, sentence.end, sentence.anchors))
+    return pieces
+
+
+def apply_notes_mode(pieces: Pieces, mode: NotesMode, text: str) -> Pieces:
+    """Keep anchors (``tags``), spell them out (``text``) or drop them (``strip``)."""
+    if mode == NotesMode.TAGS:
+        return pieces
+    result: Pieces = []
+    for piece in pieces:
+        if isinstance(piece, FootnoteAnchor):
+            if mode == NotesMode.TEXT:
+                result.append(text[piece.start : piece.end])
+            continue
+        result.append(piece)
+    merged = "".join(p for p in result if isinstance(p, str))
+    return [" ".join(merged.split())] if merged.strip() else []
+
+
+def marker_numbers(alignment: Alignment) -> dict[FootnoteAnchor, int]:
+    """Number every marker so that a note and its twin share one number.
+
+    Pairs are numbered 1, 2, … in reading order; markers left unpaired get
+    the numbers after them, source first.
+    """
+    numbers: dict[FootnoteAnchor, int] = {}
+    for number, pair in enumerate(alignment.footnote_pairs, start=1):
+        numbers[pair.src] = numbers[pair.tgt] = number
+    for anchor in alignment.source.anchors + alignment.target.anchors:
+        numbers.setdefault(anchor, len(numbers) + 1)
+    return numbers

@@ -1,0 +1,88 @@
+"""``Alignment`` → TMX 1.4b, the translation-memory format every CAT tool imports.
+
+One ``<tu>`` per bead with text on both sides (a translation unit with an
+empty side is useless in a memory, so 1-0 and 0-1 beads are left out). The
+header carries every attribute TMX 1.4b requires; ``xml:lang`` is written
+exactly as the user gave it, identically in the header and in every ``<tuv>``,
+because tools such as translate-toolkit match language codes literally.
+Markers become ``<ph type="fnote" x="N">``, with the same ``x`` on both sides
+of a note pair, so a CAT tool shows them as matching tags.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+
+from paralign import __version__
+from paralign.export._inline import NotesMode, apply_notes_mode, marker_numbers, sentence_pieces
+from paralign.export._xml import atomic_write, serialize
+from paralign.model import LOW_CONFIDENCE, Alignment, FootnoteAnchor
+
+DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def build_tmx(alignment: Alignment, notes: NotesMode = NotesMode.TAGS) -> etree._ElementTree:
+    """The TMX document for ``alignment``; markers per ``notes``."""
+    src_lang = alignment.source.document.lang
+    tgt_lang = alignment.target.document.lang
+    root = etree.Element("tmx", version="1.4")
+    etree.SubElement(
+        root,
+        "header",
+        {
+            "creationtool": "paralign",
+            "creationtoolversion": __version__,
+            "segtype": "sentence",
+            "o-tmf": "paralign",
+            "adminlang": "en",
+            "srclang": src_lang,
+            "datatype": "plaintext",
+        },
+    )
+    body = etree.SubElement(root, "body")
+    numbers = marker_numbers(alignment)
+    for position, bead in enumerate(alignment.beads, start=1):
+        if not bead.src or not bead.tgt:
+            continue
+        tu = etree.SubElement(body, "tu", tuid=str(position))
+        _prop(tu, "x-paralign-confidence", f"{bead.confidence:.4f}")
+        _prop(tu, "x-paralign-bead", bead.kind)
+        if bead.confidence < LOW_CONFIDENCE:
+            _prop(tu, "x-paralign-flag", "low-confidence")
+        for segmentation, indices, lang in (
+            (alignment.source, bead.src, src_lang),
+            (alignment.target, bead.tgt, tgt_lang),
+        ):
+            tuv = etree.SubElement(tu, "tuv", {_XML_LANG: lang})
+            seg = etree.SubElement(tuv, "seg")
+            pieces = apply_notes_mode(sentence_pieces(segmentation, indices), notes, segmentation.document.text)
+            _fill_seg(seg, pieces, numbers, segmentation.document.text)
+    return etree.ElementTree(root)
+
+
+def _prop(tu: etree._Element, kind: str, value: str) -> None:
+    etree.SubElement(tu, "prop", type=kind).text = value
+
+
+def _fill_seg(
+    seg: etree._Element, pieces: list[str | FootnoteAnchor], numbers: dict[FootnoteAnchor, int], text: str
+) -> None:
+    """Text runs and ``<ph>`` elements, in order, through lxml's tail mechanics."""
+    last: etree._Element | None = None
+    for piece in pieces:
+        if isinstance(piece, FootnoteAnchor):
+            last = etree.SubElement(seg, "ph", type="fnote", x=str(numbers[piece]))
+            last.text = text[piece.start : piece.end]
+        elif last is None:
+            seg.text = (seg.text or "") + piece
+        else:
+            last.tail = (last.tail or "") + piece
+
+
+def write_tmx(alignment: Alignment, path: Path, notes: NotesMode = NotesMode.TAGS) -> Path:
+    """Build and write atomically; returns ``path``."""
+    return atomic_write(path, serialize(build_tmx(alignment, notes), frozenset({"seg", "prop"}), DOCTYPE))

@@ -1,0 +1,89 @@
+"""The DP on small hand-built vectors whose right answer is known."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from paralign.align import AlignConfig, SideEmbeddings, align, approximate_windows, bead_shapes
+from paralign.model import check_beads
+
+
+def unit(vectors: np.ndarray) -> np.ndarray:
+    return (vectors / np.linalg.norm(vectors, axis=-1, keepdims=True)).astype(np.float32)
+
+
+def side(vectors: np.ndarray, lengths: list[float] | None = None) -> SideEmbeddings:
+    lengths_array = np.array(lengths if lengths is not None else [100.0] * len(vectors))
+    return SideEmbeddings(approximate_windows(unit(vectors), AlignConfig().max_bead_size - 1), lengths_array)
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(7)
+
+
+def pairs(beads: list) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [(bead.src, bead.tgt) for bead in beads]
+
+
+def test_bead_shapes_up_to_four_sentences() -> None:
+    assert bead_shapes(4) == [(1, 0), (0, 1), (1, 1), (1, 2), (2, 1), (1, 3), (2, 2), (3, 1)]
+
+
+def test_identical_sides_align_one_to_one(rng: np.random.Generator) -> None:
+    vectors = rng.normal(size=(12, 64))
+    beads = align(side(vectors), side(vectors))
+    assert pairs(beads) == [((i,), (i,)) for i in range(12)]
+    assert min(bead.confidence for bead in beads) > 0.8
+
+
+def test_extra_source_sentence_is_a_deletion(rng: np.random.Generator) -> None:
+    vectors = rng.normal(size=(10, 64))
+    extra = rng.normal(size=(1, 64))
+    source = np.concatenate([vectors[:5], extra, vectors[5:]])
+    beads = align(side(source), side(vectors))
+    assert ((5,), ()) in pairs(beads)
+    check_beads(beads, 11, 10)
+
+
+def test_sentence_translated_as_two_is_one_to_two(rng: np.random.Generator) -> None:
+    vectors = unit(rng.normal(size=(8, 64)))
+    orthogonal = rng.normal(size=64)
+    orthogonal -= (orthogonal @ vectors[3]) * vectors[3]
+    orthogonal /= np.linalg.norm(orthogonal)
+    halves = np.stack([vectors[3] + orthogonal, vectors[3] - orthogonal])
+    target = np.concatenate([vectors[:3], halves, vectors[4:]])
+    beads = align(side(vectors, [100.0] * 3 + [200.0] + [100.0] * 4), side(target))
+    assert ((3,), (3, 4)) in pairs(beads)
+    check_beads(beads, 8, 9)
+
+
+def test_empty_side_gives_only_skips(rng: np.random.Generator) -> None:
+    vectors = rng.normal(size=(3, 16))
+    empty = SideEmbeddings(tuple(np.zeros((0, 16), np.float32) for _ in range(3)), np.zeros(0))
+    assert pairs(align(side(vectors), empty)) == [((0,), ()), ((1,), ()), ((2,), ())]
+
+
+def test_banded_search_matches_the_full_matrix(rng: np.random.Generator) -> None:
+    vectors = rng.normal(size=(400, 64))
+    noisy = vectors + 0.6 * rng.normal(size=vectors.shape)
+    target = np.delete(noisy, [50, 51, 300], axis=0)
+    full = align(side(vectors), side(target), AlignConfig(max_full_cells=10**9))
+    banded = align(side(vectors), side(target), AlignConfig(max_full_cells=1000))
+    assert pairs(banded) == pairs(full)
+    for a, b in zip(full, banded):
+        assert a.confidence == pytest.approx(b.confidence, abs=0.1)  # the band drops far-off paths only
+
+
+def test_confidences_are_probabilities(rng: np.random.Generator) -> None:
+    vectors = rng.normal(size=(30, 32))
+    beads = align(side(vectors), side(vectors + 0.9 * rng.normal(size=vectors.shape)))
+    assert all(0.0 <= bead.confidence <= 1.0 for bead in beads)
+
+
+def test_config_rejects_nonsense() -> None:
+    with pytest.raises(ValueError, match="temperature"):
+        dataclasses.replace(AlignConfig(), temperature=0.0)

@@ -1,0 +1,115 @@
+"""TMX and TEI of the protocol pair: valid against the real schemas, notes as inline tags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import ROOT
+from paralign.export import NotesMode, build_tei, build_tmx, export_stem, write_exports
+from paralign.export._xml import parse_untrusted
+from paralign.export.validate import validate_tei, validate_tmx
+from paralign.model import Alignment
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+TEI = "{http://www.tei-c.org/ns/1.0}"
+
+
+@pytest.fixture(scope="module")
+def written(protocol: Alignment, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("exports")
+    paths = write_exports(protocol, out)
+    return {path.suffixes[-1] if path.suffixes[-1] == ".tmx" else ".tei": path for path in paths}
+
+
+def test_file_names(protocol: Alignment, written: dict[str, Path]) -> None:
+    assert export_stem(protocol) == "bishkek-protocol.en-es"
+    assert sorted(p.name for p in written.values()) == ["bishkek-protocol.en-es.tei.xml", "bishkek-protocol.en-es.tmx"]
+
+
+def test_tmx_is_valid_against_the_dtd(written: dict[str, Path]) -> None:
+    assert validate_tmx(parse_untrusted(written[".tmx"])) == []
+
+
+def test_tmx_header_and_languages(written: dict[str, Path]) -> None:
+    root = parse_untrusted(written[".tmx"]).getroot()
+    header = root.find("header")
+    for attribute in ("creationtool", "creationtoolversion", "o-tmf", "adminlang", "datatype"):
+        assert header.get(attribute)
+    assert (header.get("segtype"), header.get("srclang")) == ("sentence", "en")
+    langs = [[tuv.get(XML_LANG) for tuv in tu.findall("tuv")] for tu in root.iter("tu")]
+    assert langs == [["en", "es"]] * 22
+
+
+def test_tmx_one_unit_per_two_sided_bead_with_confidence(protocol: Alignment, written: dict[str, Path]) -> None:
+    units = list(parse_untrusted(written[".tmx"]).getroot().iter("tu"))
+    two_sided = [bead for bead in protocol.beads if bead.src and bead.tgt]
+    assert len(units) == len(two_sided) == 22
+    for unit, bead in zip(units, two_sided):
+        props = {prop.get("type"): prop.text for prop in unit.findall("prop")}
+        assert float(props["x-paralign-confidence"]) == pytest.approx(bead.confidence, abs=1e-4)
+        for seg in unit.iter("seg"):
+            text = "".join(seg.itertext())
+            assert text == text.strip() and text
+
+
+def test_tmx_notes_are_paired_inline_tags(written: dict[str, Path]) -> None:
+    tagged = []
+    for unit in parse_untrusted(written[".tmx"]).getroot().iter("tu"):
+        src_seg, tgt_seg = unit.findall("tuv/seg")
+        src_ph = [(ph.get("type"), ph.get("x"), ph.text) for ph in src_seg.iter("ph")]
+        tgt_ph = [(ph.get("type"), ph.get("x"), ph.text) for ph in tgt_seg.iter("ph")]
+        assert [x for _, x, _ in src_ph] == [x for _, x, _ in tgt_ph]
+        tagged.extend(zip(src_ph, tgt_ph))
+    assert [(s[2], t[2]) for s, t in tagged] == [(f"[{k}]", str(504 + k)) for k in range(1, 8)]
+    assert all(s[0] == t[0] == "fnote" for s, t in tagged)
+
+
+@pytest.mark.parametrize("mode", [NotesMode.TEXT, NotesMode.STRIP])
+def test_tmx_notes_as_text_or_stripped(protocol: Alignment, mode: NotesMode) -> None:
+    tree = build_tmx(protocol, mode)
+    assert validate_tmx(tree) == []
+    segs = ["".join(seg.itertext()) for seg in tree.iter("seg")]
+    assert not list(tree.iter("ph"))
+    joined = "\n".join(segs)
+    assert ("a la región.505" in joined) == (mode == NotesMode.TEXT)
+    assert ("«incautados». 508" in joined) == (mode == NotesMode.TEXT)
+    assert "región." in joined
+
+
+def test_tei_is_valid_against_tei_all(written: dict[str, Path]) -> None:
+    assert validate_tei(parse_untrusted(written[".tei"])) == []
+
+
+def test_tei_sentences_notes_and_links(protocol: Alignment, written: dict[str, Path]) -> None:
+    root = parse_untrusted(written[".tei"]).getroot()
+    ids = {s.get("{http://www.w3.org/XML/1998/namespace}id") for s in root.iter(f"{TEI}s")}
+    assert len(ids) == 23 + 22
+    notes = {n.get("{http://www.w3.org/XML/1998/namespace}id"): n for n in root.iter(f"{TEI}note")}
+    english = [n for n in notes.values() if n.get("corresp") is None]
+    spanish = [n for n in notes.values() if n.get("corresp") is not None]
+    assert [n.get("n") for n in english] == [str(k) for k in range(1, 8)]
+    assert english[2].text == "De Waal, Black Garden, p. 238."
+    assert [(n.get("n"), notes[n.get("corresp")[1:]].get("n")) for n in spanish] == [
+        (str(504 + k), str(k)) for k in range(1, 8)
+    ]
+    links = list(root.iter(f"{TEI}link"))
+    assert len(links) == len(protocol.beads)
+    assert links[0].get("target") == "#src-s1 #tgt" and links[0].get("type") == "1-0"
+    assert links[1].get("target") == "#src-s2 #tgt-s1"
+    assert all(0 <= float(link.get("cert")) <= 1 for link in links)
+
+
+def test_committed_exports_match_a_fresh_run(protocol: Alignment, written: dict[str, Path]) -> None:
+    for fresh in written.values():
+        committed = ROOT / "exports" / fresh.name
+        assert committed.exists(), f"{committed} is not committed"
+        assert committed.read_bytes() == fresh.read_bytes(), f"{committed.name} differs from a fresh run: regenerate exports/"
+
+
+def test_tei_of_built_tree_round_trips(protocol: Alignment) -> None:
+    tree = build_tei(protocol)
+    again = etree.fromstring(etree.tostring(tree))
+    assert len(list(again.iter(f"{TEI}s"))) == 45

@@ -1,0 +1,40 @@
+"""The Bishkek Protocol pair end to end with the real model."""
+
+from __future__ import annotations
+
+from paralign.model import Alignment
+
+
+def test_title_is_one_to_zero(protocol: Alignment) -> None:
+    first = protocol.beads[0]
+    assert (first.src, first.tgt) == ((0,), ())
+
+
+def test_all_22_pairs_align_one_to_one_in_order(protocol: Alignment) -> None:
+    rest = [(bead.src, bead.tgt) for bead in protocol.beads[1:]]
+    assert rest == [((i + 1,), (i,)) for i in range(22)]
+
+
+def test_correct_beads_are_confident(protocol: Alignment) -> None:
+    assert min(bead.confidence for bead in protocol.beads) >= 0.8
+
+
+def test_seven_note_pairs_found_from_the_alignment(protocol: Alignment) -> None:
+    assert [(p.src_label, p.tgt_label) for p in protocol.footnote_pairs] == [
+        (str(k), str(504 + k)) for k in range(1, 8)
+    ]
+    assert protocol.footnote_problems == ()
+
+
+def test_each_note_pair_lies_in_one_bead(protocol: Alignment) -> None:
+    for pair in protocol.footnote_pairs:
+        bead = protocol.beads[pair.bead]
+        src_anchors = [a for i in bead.src for a in protocol.source.sentences[i].anchors]
+        tgt_anchors = [a for j in bead.tgt for a in protocol.target.sentences[j].anchors]
+        assert pair.src in src_anchors and pair.tgt in tgt_anchors
+
+
+def test_markers_stay_out_of_the_aligned_text(protocol: Alignment) -> None:
+    for sentence in protocol.source.sentences:
+        assert "[" not in sentence.text
+    assert all(not sentence.text.rstrip(".»").endswith(("505", "508", "511")) for sentence in protocol.target.sentences)
