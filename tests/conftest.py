@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,18 @@ ROOT = Path(__file__).resolve().parent.parent
 TEXTS = ROOT / "texts"
 EN = TEXTS / "bishkek-protocol.en.txt"
 ES = TEXTS / "bishkek-protocol.es.txt"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """CLI runs in tests use a throwaway embedding cache, never the user's."""
+    previous = os.environ.get("PARALIGN_CACHE_DIR")
+    os.environ["PARALIGN_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        del os.environ["PARALIGN_CACHE_DIR"]
+    else:
+        os.environ["PARALIGN_CACHE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

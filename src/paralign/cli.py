@@ -23,7 +23,9 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from paralign import __version__
 from paralign.embed import DEFAULT_MODEL
 from paralign.errors import ParalignError
-from paralign.export import FORMATS, NotesMode, write_exports
+from paralign.cache import default_cache_dir
+from paralign.corrections import load_corrections
+from paralign.export import DEFAULT_FORMATS, FORMATS, NotesMode, write_exports
 from paralign.model import Alignment
 from paralign.pipeline import StageProgress, align_texts
 from paralign.score import read_ladder, score, scores_json
@@ -102,12 +104,14 @@ def align(
     tgt_lang: Annotated[str, typer.Option("--tgt-lang", callback=_language, help="Language of TARGET.")] = "es",
     out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the exports.")] = Path("exports"),
     model: Annotated[str, typer.Option(help="sentence-transformers model: the bundled default, a local directory or a cached name.")] = DEFAULT_MODEL,
-    formats: Annotated[str, typer.Option("--format", "-f", help=f"Comma-separated exports: {', '.join(FORMATS)}.")] = ",".join(FORMATS),
+    formats: Annotated[str, typer.Option("--format", "-f", help=f"Comma-separated exports: {', '.join(FORMATS)}.")] = ",".join(DEFAULT_FORMATS),
     tmx_notes: Annotated[NotesMode, typer.Option(help="Note markers in TMX: inline tags, literal text, or stripped.")] = NotesMode.TAGS,
     encoding: Annotated[str | None, typer.Option(help="Force the encoding of both files (e.g. cp1252).")] = None,
+    presplit: Annotated[bool, typer.Option("--presplit", help="Files hold one sentence per line: no segmentation, no notes.")] = False,
+    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse embeddings stored on disk ($PARALIGN_CACHE_DIR or ~/.cache/paralign).")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Align SOURCE with TARGET and write TMX and TEI exports into --out."""
+    """Align SOURCE with TARGET and write the exports (TMX and TEI by default) into --out."""
     chosen = _formats(formats)
     stderr = Console(stderr=True, quiet=quiet)
     signal.signal(signal.SIGTERM, _terminate)
@@ -115,7 +119,10 @@ def align(
         bar = _ProgressBar(stderr)
         progress: StageProgress | None = None if quiet else bar
         with bar.progress if not quiet else contextlib.nullcontext():
-            alignment = align_texts(source, target, src_lang, tgt_lang, model=model, encoding=encoding, progress=progress)
+            alignment = align_texts(
+                source, target, src_lang, tgt_lang, model=model, encoding=encoding, presplit_input=presplit,
+                cache_dir=default_cache_dir() if cache else None, progress=progress,
+            )
         for side in (alignment.source.document, alignment.target.document):
             for warning in side.warnings:
                 stderr.print(f"paralign: warning: {side.path}: {warning}", highlight=False)
@@ -124,6 +131,24 @@ def align(
         _fail(str(error))
     except KeyboardInterrupt:
         _fail("interrupted; no export was changed", code=130)
+    for line in summary(alignment, written):
+        typer.echo(line)
+
+
+@app.command("export")
+def export_corrected(
+    corrected: Annotated[Path, typer.Argument(help="A corrected TSV (from --format tsv) or the review page's JSON.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the exports.")] = Path("exports"),
+    formats: Annotated[str, typer.Option("--format", "-f", help=f"Comma-separated exports: {', '.join(FORMATS)}.")] = ",".join(DEFAULT_FORMATS),
+    tmx_notes: Annotated[NotesMode, typer.Option(help="Note markers in TMX: inline tags, literal text, or stripped.")] = NotesMode.TAGS,
+) -> None:
+    """Rebuild the exports from a reviewer's corrected alignment, notes re-paired."""
+    chosen = _formats(formats)
+    try:
+        alignment = load_corrections(corrected)
+        written = write_exports(alignment, out, chosen, tmx_notes)
+    except ParalignError as error:
+        _fail(str(error))
     for line in summary(alignment, written):
         typer.echo(line)
 

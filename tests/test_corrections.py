@@ -1,0 +1,93 @@
+"""TSV and ladder exports, and rebuilding exports from a reviewer's corrected TSV."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from paralign.cli import app
+from paralign.corrections import load_corrections
+from paralign.errors import InputError
+from paralign.export import write_exports
+from paralign.export._xml import parse_untrusted
+from paralign.export.validate import validate_tmx
+from paralign.model import Alignment
+from paralign.score import read_ladder
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def sheet(protocol: Alignment, tmp_path: Path) -> Path:
+    (path,) = write_exports(protocol, tmp_path, ["tsv"])
+    return path
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return list(csv.DictReader(lines[1:], delimiter="\t"))
+
+
+def test_tsv_has_source_target_confidence_and_numbers(protocol: Alignment, sheet: Path) -> None:
+    table = rows(sheet)
+    assert len(table) == len(protocol.beads)
+    assert (table[0]["src"], table[0]["tgt"], table[0]["target"]) == ("1", "", "")
+    assert table[3]["source"].endswith("to the region.[1]") and table[3]["target"].endswith("a la región.505")
+    assert float(table[1]["confidence"]) == pytest.approx(protocol.beads[1].confidence, abs=1e-4)
+
+
+def test_ladder_round_trips_through_the_reader(protocol: Alignment, tmp_path: Path) -> None:
+    (path,) = write_exports(protocol, tmp_path, ["ladder"])
+    assert read_ladder(path) == [(b.src, b.tgt) for b in protocol.beads]
+    assert path.read_text(encoding="utf-8").splitlines()[0].startswith("[0]:[]:")
+
+
+def test_unchanged_sheet_rebuilds_the_same_exports(protocol: Alignment, sheet: Path, tmp_path: Path) -> None:
+    rebuilt = load_corrections(sheet)
+    assert [(b.src, b.tgt) for b in rebuilt.beads] == [(b.src, b.tgt) for b in protocol.beads]
+    assert rebuilt.footnote_pairs == protocol.footnote_pairs
+
+
+def test_corrected_sheet_merges_rows_and_keeps_notes(sheet: Path, tmp_path: Path) -> None:
+    lines = sheet.read_text(encoding="utf-8").splitlines()
+    table = rows(sheet)
+    # The reviewer decides the title belongs with the first sentence: a 2-1 bead.
+    table[1]["src"] = "1,2"
+    del table[0]
+    with sheet.open("w", encoding="utf-8", newline="") as stream:
+        stream.write(lines[0] + "\n")
+        writer = csv.DictWriter(stream, fieldnames=list(table[0]), delimiter="\t", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(table)
+    out = tmp_path / "rebuilt"
+    result = runner.invoke(app, ["export", str(sheet), "--format", "tmx,tei", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "notes: 7 paired: 1→505" in result.stdout
+    tmx = parse_untrusted(out / "bishkek-protocol.en-es.tmx")
+    assert validate_tmx(tmx) == []
+    first_source = "".join(tmx.getroot().find("body/tu/tuv/seg").itertext())
+    assert first_source.startswith("What was the Bishkek Protocol, agreed on May 8, 1994, about? The Bishkek Protocol")
+    assert len(list(tmx.getroot().iter("ph"))) == 14
+
+
+def test_sheet_with_a_skipped_sentence_is_refused(sheet: Path) -> None:
+    lines = sheet.read_text(encoding="utf-8").splitlines()
+    del lines[5]
+    sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="corrected beads are inconsistent"):
+        load_corrections(sheet)
+
+
+def test_presplit_input_aligns_line_by_line(embedder: object, tmp_path: Path) -> None:
+    src = tmp_path / "src.txt"
+    tgt = tmp_path / "tgt.txt"
+    src.write_text("The cat sleeps on the sofa.\nIt is raining in Madrid today.\nThe museum opens at nine.\n", encoding="utf-8")
+    tgt.write_text("Le chat dort sur le canapé.\nLe musée ouvre à neuf heures.\n", encoding="utf-8")
+    from paralign.pipeline import align_texts
+
+    alignment = align_texts(src, tgt, "en", "fr", model=embedder, presplit_input=True)  # type: ignore[arg-type]
+    assert [(b.src, b.tgt) for b in alignment.beads] == [((0,), (0,)), ((1,), ()), ((2,), (1,))]
+    assert alignment.presplit
