@@ -25,7 +25,7 @@ def written(protocol: Alignment, tmp_path_factory: pytest.TempPathFactory) -> di
 
 
 def test_file_names(protocol: Alignment, written: dict[str, Path]) -> None:
-    assert export_stem(protocol) == "bishkek-protocol.en-es"
+    assert export_stem(protocol.source.document.path, "en", "es") == "bishkek-protocol.en-es"
     assert sorted(p.name for p in written.values()) == ["bishkek-protocol.en-es.tei.xml", "bishkek-protocol.en-es.tmx"]
 
 

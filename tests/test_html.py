@@ -20,7 +20,9 @@ from paralign.export.html import DATA_ID, build_html, html_bytes, review_data, w
 from paralign.model import LOW_CONFIDENCE, Alignment
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed (apt-get install chromium)")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="headless Chromium not installed (apt-get install chromium)"
+)
 
 #: The protocol's flags after lowering two confidences (see ``weakened``): the 1-0 heading and beads 6 and 12.
 WEAK = (5, 11)
@@ -80,10 +82,25 @@ def test_embedded_data_is_the_documented_json(protocol: Alignment) -> None:
     assert script.get("type") == "application/json"
     data = json.loads(script.text)
     assert data == review_data(protocol)
-    assert set(data) == {"source", "target", "src_lang", "tgt_lang", "beads"}
-    assert (data["src_lang"], data["tgt_lang"]) == ("en", "es")
-    assert data["beads"][0] == {"src": [0], "tgt": [], "confidence": round(protocol.beads[0].confidence, 4), "kind": "1-0"}
+    assert set(data) == {"source", "target", "src_lang", "tgt_lang", "model", "presplit", "beads"}
+    assert (data["src_lang"], data["tgt_lang"], data["presplit"]) == ("en", "es", False)
+    assert data["beads"][0] == {
+        "src": [0],
+        "tgt": [],
+        "confidence": round(protocol.beads[0].confidence, 4),
+        "kind": "1-0",
+    }
     assert [(b["src"], b["tgt"]) for b in data["beads"]] == [(list(b.src), list(b.tgt)) for b in protocol.beads]
+
+
+def test_hostile_file_name_stays_data(protocol: Alignment) -> None:
+    name = Path("x</script><script>alert(1)</script>&amp;.en.txt")
+    document = dataclasses.replace(protocol.source.document, path=name)
+    alignment = dataclasses.replace(protocol, source=dataclasses.replace(protocol.source, document=document))
+    root = lxml.html.fromstring(html_bytes(alignment))
+    assert len(root.xpath("//script")) == 2
+    assert json.loads(root.xpath(f"string(//script[@id='{DATA_ID}'])"))["source"] == str(name)
+    assert root.xpath("string(//h1/span[1])") == name.name
 
 
 def test_notes_list_pairs_markers_with_english_texts(protocol: Alignment) -> None:
@@ -108,7 +125,7 @@ def test_dom_has_one_row_per_bead_and_flags_the_gap(protocol: Alignment, page: P
     dom = chromium(tmp_path, page, "--dump-dom", query="?keys=n")
     rows = rows_of(dom)
     assert len(rows) == len(protocol.beads) == 23
-    for position, (row, bead) in enumerate(zip(rows, protocol.beads), start=1):
+    for position, (row, bead) in enumerate(zip(rows, protocol.beads, strict=True), start=1):
         assert row.get("id") == f"bead-{position}" and row.get("data-bead") == str(position)
         assert row.get("data-src") == " ".join(map(str, bead.src))
         assert row.get("data-tgt") == " ".join(map(str, bead.tgt))
@@ -125,18 +142,18 @@ def test_dom_has_one_row_per_bead_and_flags_the_gap(protocol: Alignment, page: P
 
 @needs_chromium
 def test_keys_move_between_flagged_rows(weakened: Path, tmp_path: Path) -> None:
-    def current(keys: str) -> list[str]:
-        dom = chromium(tmp_path, weakened, "--dump-dom", query=f"?keys={keys}")
-        return [row.get("data-bead") for row in rows_of(dom) if "current" in row.get("class").split()]
+    def marked(keys: str) -> dict[str, list[str]]:
+        rows = rows_of(chromium(tmp_path, weakened, "--dump-dom", query=f"?keys={keys}"))
+        return {
+            mark: [row.get("data-bead") for row in rows if mark in row.get("class").split()]
+            for mark in ("flagged", "current")
+        }
 
-    flagged = [row.get("data-bead") for row in rows_of(chromium(tmp_path, weakened, "--dump-dom"))
-               if "flagged" in row.get("class").split()]
-    assert flagged == ["1", "6", "12"]
-    assert current("nn") == ["6"]
-    assert current("jjj") == ["12"]
-    assert current("nnnn") == ["1"]  # wraps around
-    assert current("p") == ["12"]
-    assert current("nnk") == ["1"]
+    assert marked("jjj") == {"flagged": ["1", "6", "12"], "current": ["12"]}
+    assert marked("nn")["current"] == ["6"]
+    assert marked("nnnn")["current"] == ["1"]  # wraps around
+    assert marked("p")["current"] == ["12"]
+    assert marked("nnk")["current"] == ["1"]
 
 
 @needs_chromium
@@ -144,10 +161,26 @@ def test_confirm_and_export_json(weakened: Path, tmp_path: Path) -> None:
     dom = lxml.html.fromstring(chromium(tmp_path, weakened, "--dump-dom", query="?keys=nnce"))
     exported = json.loads(dom.xpath("string(//pre[@id='exported'])"))
     embedded = json.loads(dom.xpath(f"string(//script[@id='{DATA_ID}'])"))
-    assert set(exported) == {"source", "target", "src_lang", "tgt_lang", "beads"}
+    assert set(exported) == {"source", "target", "src_lang", "tgt_lang", "model", "presplit", "beads"}
+    assert {k: v for k, v in exported.items() if k != "beads"} == {k: v for k, v in embedded.items() if k != "beads"}
     assert exported["beads"][WEAK[0]]["confidence"] == 1.0
     assert embedded["beads"][WEAK[0]]["confidence"] == round(LOW_CONFIDENCE / 2, 4)
     others = [b for i, b in enumerate(exported["beads"]) if i != WEAK[0]]
     assert others == [b for i, b in enumerate(embedded["beads"]) if i != WEAK[0]]
     (row,) = dom.xpath("//tr[@id='bead-6']")
     assert "confirmed" in row.get("class").split() and row.get("data-confirmed") == "yes"
+
+
+@needs_chromium
+def test_exported_json_round_trips_through_corrections(protocol: Alignment, weakened: Path, tmp_path: Path) -> None:
+    from paralign.corrections import load_corrections
+
+    dom = lxml.html.fromstring(chromium(tmp_path, weakened, "--dump-dom", query="?keys=nnce"))
+    sheet = tmp_path / "reviewed.json"
+    sheet.write_text(dom.xpath("string(//pre[@id='exported'])"), encoding="utf-8")
+    rebuilt = load_corrections(sheet)
+    assert [(b.src, b.tgt) for b in rebuilt.beads] == [(b.src, b.tgt) for b in protocol.beads]
+    assert rebuilt.beads[WEAK[0]].confidence == 1.0
+    assert [(p.src_label, p.tgt_label) for p in rebuilt.footnote_pairs] == [
+        (p.src_label, p.tgt_label) for p in protocol.footnote_pairs
+    ]

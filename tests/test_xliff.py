@@ -10,7 +10,8 @@ from lxml import etree
 
 from paralign.export._inline import marker_numbers, sentence_pieces
 from paralign.export._xml import parse_untrusted
-from paralign.export.xliff import XLIFF_NS, build_xliff, validate_xliff, write_xliff
+from paralign.export.validate import validate_xliff
+from paralign.export.xliff import XLIFF_NS, build_xliff, write_xliff
 from paralign.model import LOW_CONFIDENCE, Alignment, FootnoteAnchor, Segmentation
 
 X = f"{{{XLIFF_NS}}}"
@@ -42,7 +43,7 @@ def test_file_header_and_units(protocol: Alignment, xliff_path: Path) -> None:
     units = file.findall(f"{X}body/{X}trans-unit")
     two_sided = [position for position, bead in enumerate(protocol.beads, start=1) if bead.src and bead.tgt]
     assert [int(unit.get("id")) for unit in units] == two_sided and len(units) == 22
-    for unit, position in zip(units, two_sided):
+    for unit, position in zip(units, two_sided, strict=True):
         bead = protocol.beads[position - 1]
         confidence = unit.find(f"{X}context-group/{X}context[@context-type='x-paralign-confidence']")
         assert float(confidence.text) == pytest.approx(bead.confidence, abs=1e-4)
@@ -59,7 +60,7 @@ def test_translate_toolkit_reads_every_unit_as_translated(protocol: Alignment, x
     beads = [bead for bead in protocol.beads if bead.src and bead.tgt]
     assert len(units) == len(beads) == 22
     markers = []
-    for unit, bead in zip(units, beads):
+    for unit, bead in zip(units, beads, strict=True):
         assert unit.istranslated() and not unit.isfuzzy() and not unit.isreview()
         assert unit.source == _plain(protocol.source, bead.src)
         assert unit.target == _plain(protocol.target, bead.tgt)
@@ -67,7 +68,7 @@ def test_translate_toolkit_reads_every_unit_as_translated(protocol: Alignment, x
         src_ph = [(e.id, str(e)) for e in unit.rich_source[0].flatten() if isinstance(e, UnknownXML)]
         tgt_ph = [(e.id, str(e)) for e in unit.rich_target[0].flatten() if isinstance(e, UnknownXML)]
         assert [i for i, _ in src_ph] == [i for i, _ in tgt_ph]
-        markers.extend(zip(src_ph, tgt_ph))
+        markers.extend(zip(src_ph, tgt_ph, strict=True))
     numbers = marker_numbers(protocol)
     expected = [
         ((str(numbers[p.src]), f"[{p.src_label}]"), (str(numbers[p.tgt]), p.tgt_label)) for p in protocol.footnote_pairs

@@ -1,6 +1,8 @@
 """The ``paralign`` command: a thin shell over the Python API.
 
-Exit codes: 0 success, 1 bad input or a failed job, 2 usage error (typer).
+Exit codes: 0 success, 1 bad input or a failed job, 2 usage error (typer),
+3 the pair does not look like a translation (wrong languages, too few
+confident beads; ``--allow-low-confidence`` overrides), 130 interrupted.
 Every ``ParalignError`` becomes one line on stderr naming the file and the
 problem; progress goes to stderr (``-q`` silences it), the summary to stdout.
 """
@@ -8,29 +10,36 @@ problem; progress goes to stderr (``-q`` silences it), the summary to stdout.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import signal
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from paralign import __version__
-from paralign.embed import DEFAULT_MODEL
-from paralign.errors import ParalignError
 from paralign.cache import default_cache_dir
 from paralign.corrections import load_corrections
-from paralign.export import DEFAULT_FORMATS, FORMATS, NotesMode, write_exports
+from paralign.embed import DEFAULT_MODEL
+from paralign.errors import NotATranslation, ParalignError
+from paralign.export import DEFAULT_FORMATS, FORMATS, NotesMode, check_targets, export_paths, write_exports
 from paralign.model import Alignment
 from paralign.pipeline import StageProgress, align_texts
-from paralign.score import read_ladder, score, scores_json
+from paralign.score import read_beads, score, scores_json
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Align a text and its translation; export TMX and TEI.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Align a text and its translation; export TMX and TEI.",
+)
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
@@ -92,6 +101,7 @@ def summary(alignment: Alignment, written: list[Path]) -> list[str]:
     else:
         lines.append("notes: none paired")
     lines.extend(f"notes: {problem}" for problem in alignment.footnote_problems)
+    lines.extend(f"warning: {warning}" for warning in alignment.warnings)
     lines.extend(f"wrote: {path}" for path in written)
     return lines
 
@@ -109,28 +119,26 @@ def align(
     encoding: Annotated[str | None, typer.Option(help="Force the encoding of both files (e.g. cp1252).")] = None,
     presplit: Annotated[bool, typer.Option("--presplit", help="Files hold one sentence per line: no segmentation, no notes.")] = False,
     cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse embeddings stored on disk ($PARALIGN_CACHE_DIR or ~/.cache/paralign).")] = True,
+    allow_low_confidence: Annotated[bool, typer.Option("--allow-low-confidence", help="Export even when the pair does not look like a translation.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Align SOURCE with TARGET and write the exports (TMX and TEI by default) into --out."""
     chosen = _formats(formats)
     stderr = Console(stderr=True, quiet=quiet)
     signal.signal(signal.SIGTERM, _terminate)
-    try:
+    with _reported_errors():
+        check_targets(export_paths(out, source, src_lang, tgt_lang, chosen).values())
         bar = _ProgressBar(stderr)
         progress: StageProgress | None = None if quiet else bar
         with bar.progress if not quiet else contextlib.nullcontext():
             alignment = align_texts(
                 source, target, src_lang, tgt_lang, model=model, encoding=encoding, presplit_input=presplit,
-                cache_dir=default_cache_dir() if cache else None, progress=progress,
+                cache_dir=default_cache_dir() if cache else None, allow_low_confidence=allow_low_confidence,
+                progress=progress,
             )
-        for side in (alignment.source.document, alignment.target.document):
-            for warning in side.warnings:
-                stderr.print(f"paralign: warning: {side.path}: {warning}", highlight=False)
+        for warning in alignment.warnings:
+            print(f"paralign: warning: {warning}", file=sys.stderr)
         written = write_exports(alignment, out, chosen, tmx_notes)
-    except ParalignError as error:
-        _fail(str(error))
-    except KeyboardInterrupt:
-        _fail("interrupted; no export was changed", code=130)
     for line in summary(alignment, written):
         typer.echo(line)
 
@@ -144,28 +152,25 @@ def export_corrected(
 ) -> None:
     """Rebuild the exports from a reviewer's corrected alignment, notes re-paired."""
     chosen = _formats(formats)
-    try:
+    signal.signal(signal.SIGTERM, _terminate)
+    with _reported_errors():
         alignment = load_corrections(corrected)
         written = write_exports(alignment, out, chosen, tmx_notes)
-    except ParalignError as error:
-        _fail(str(error))
     for line in summary(alignment, written):
         typer.echo(line)
 
 
 @app.command()
 def evaluate(
-    files: Annotated[list[Path], typer.Argument(help="GOLD TEST [GOLD TEST …]: ladder files, [0, 1]:[2] per line.")],
+    files: Annotated[list[Path], typer.Argument(help="GOLD TEST [GOLD TEST …]: ladder files ([0, 1]:[2] per line) or paralign TEI exports.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Strict and lax precision, recall and F1 of TEST alignments against GOLD (W11-4624)."""
     if len(files) % 2:
         raise typer.BadParameter("give GOLD TEST pairs: an even number of files", param_hint="FILES")
-    try:
-        gold = [read_ladder(path) for path in files[0::2]]
-        test = [read_ladder(path) for path in files[1::2]]
-    except ParalignError as error:
-        _fail(str(error))
+    with _reported_errors():
+        gold = [read_beads(path) for path in files[0::2]]
+        test = [read_beads(path) for path in files[1::2]]
     result = score(gold, test)
     if as_json:
         typer.echo(scores_json(result))
@@ -184,6 +189,27 @@ def _main(
         raise typer.Exit()
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     print(f"paralign: error: {message}", file=sys.stderr)
     raise typer.Exit(code)
+
+
+@contextlib.contextmanager
+def _reported_errors() -> Iterator[None]:
+    """Every failure as one line on stderr and an exit code; never a traceback.
+
+    An exception that is not a ``ParalignError`` is a bug in paralign: it is
+    reported as such (``PARALIGN_DEBUG=1`` shows the traceback).
+    """
+    try:
+        yield
+    except NotATranslation as error:
+        _fail(f"{error} (nothing exported; --allow-low-confidence to export anyway)", code=3)
+    except ParalignError as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        _fail("interrupted; no export was changed", code=130)
+    except Exception as error:
+        if os.environ.get("PARALIGN_DEBUG"):
+            raise
+        _fail(f"internal error, please report it: {type(error).__name__}: {error} (PARALIGN_DEBUG=1 shows the traceback)")

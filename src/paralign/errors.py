@@ -5,7 +5,8 @@
     ParalignError            anything paralign refuses to do, with the file and the problem
     ├── InputError           a text or XML file that cannot be read or used
     ├── ModelError           an embedding model that cannot be loaded or run
-    └── ExportError          an export that cannot be written
+    ├── ExportError          an export that cannot be written
+    └── NotATranslation      texts in the wrong languages, or too few confident beads
 
 The CLI catches ``ParalignError`` at its edge and prints ``str(error)``: one
 line naming the file and the problem. Anything else is a bug.
@@ -35,3 +36,7 @@ class ModelError(ParalignError):
 
 class ExportError(ParalignError):
     """An export that cannot be written."""
+
+
+class NotATranslation(ParalignError):
+    """The pair does not look like a text and its translation (CLI exit code 3)."""

@@ -7,17 +7,20 @@ callback, so this module knows nothing about terminals.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from paralign.align import AlignConfig, SideEmbeddings, align
+from paralign.cache import CachedEmbedder
 from paralign.embed import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder
+from paralign.errors import NotATranslation
 from paralign.footnotes import pair_anchors
 from paralign.model import Alignment, Segmentation
-from paralign.cache import CachedEmbedder
 from paralign.read import read_document, read_presplit
 from paralign.segment import presplit, segment
+from paralign.verify import alignment_problem, language_problem
 
 #: Progress callback: (stage name, units done, units in all).
 StageProgress = Callable[[str, int, int], None]
@@ -104,6 +107,7 @@ def align_texts(
     encoding: str | None = None,
     presplit_input: bool = False,
     cache_dir: Path | str | None = None,
+    allow_low_confidence: bool = False,
     progress: StageProgress | None = None,
 ) -> Alignment:
     """Align a text and its translation, end to end.
@@ -118,10 +122,17 @@ def align_texts(
         encoding: force the encoding of both files.
         presplit_input: the files hold one sentence per line; no segmentation, no notes.
         cache_dir: keep embeddings on disk here, so re-runs encode only new text.
+        allow_low_confidence: record doubts that the pair is a translation as
+            warnings instead of raising ``NotATranslation``.
         progress: called as ``progress(stage, done, total)``.
 
     Returns:
         The ``Alignment``: both segmentations, beads with confidences, note pairs.
+
+    Raises:
+        InputError: a file cannot be read or holds no sentence.
+        NotATranslation: a text is not in its declared language, or too few
+            sentences align confidently (unless ``allow_low_confidence``).
 
     Example:
         >>> alignment = align_texts("texts/bishkek-protocol.en.txt", "texts/bishkek-protocol.es.txt")
@@ -138,7 +149,15 @@ def align_texts(
         target = segment(read_document(tgt_path, tgt_lang, encoding))
     if progress:
         progress("reading", 2, 2)
+    doubts = [problem for problem in map(language_problem, (source.document, target.document)) if problem]
+    if doubts and not allow_low_confidence:
+        raise NotATranslation(None, "; ".join(doubts))
     embedder = SentenceTransformerEmbedder.load(model) if isinstance(model, str) else model
     if cache_dir is not None:
         embedder = CachedEmbedder(embedder, Path(cache_dir), getattr(embedder, "key", embedder.name))
-    return align_segmentations(source, target, embedder, config, progress, presplit_input)
+    alignment = align_segmentations(source, target, embedder, config, progress, presplit_input)
+    low = alignment_problem(alignment)
+    if low and not allow_low_confidence:
+        raise NotATranslation(None, low)
+    repairs = [f"{d.path}: {w}" for d in (source.document, target.document) for w in d.warnings]
+    return replace(alignment, warnings=tuple(repairs + doubts + ([low] if low else [])))

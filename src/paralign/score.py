@@ -129,6 +129,24 @@ def read_ladder(path: Path | str) -> list[BeadPair]:
     return parse_ladder(text, path)
 
 
+def read_beads(path: Path | str) -> list[BeadPair]:
+    """Beads from a ladder file or from a paralign TEI export (sniffed by its first character)."""
+    path = Path(path)
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a directory, not an alignment file") from None
+    if head.startswith(b"<"):
+        # Imported here: the export package imports this module for its ladder writer.
+        from paralign.export.tei import read_links
+
+        return read_links(path)
+    return read_ladder(path)
+
+
 def format_ladder(beads: Iterable[BeadPair], confidences: Iterable[float] | None = None) -> str:
     """Beads as ladder lines; with confidences, a third ``:score`` field."""
     lines = []

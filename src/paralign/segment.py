@@ -25,6 +25,10 @@ from paralign.errors import InputError
 from paralign.footnotes import detect_anchors
 from paralign.model import Document, FootnoteAnchor, Segmentation, Sentence
 
+#: A "sentence" longer than this is not prose (a minified file, a table dump):
+#: refused with the line it starts on rather than fed to the model.
+MAX_SENTENCE_CHARS = 20_000
+
 #: ISO 639-1 code → module of ``punkt.data`` holding NLTK's trained model.
 PUNKT_MODELS = {
     "cs": "czech",
@@ -142,7 +146,19 @@ def segment(document: Document) -> Segmentation:
             sentences[-1] = Sentence(last.index, last.start, max(last.end, extra[-1].end), last.text, last.anchors + extra, last.block)
     if not sentences:
         raise InputError(document.path, "holds no sentence to align")
+    _check_lengths(document, sentences)
     return Segmentation(document, tuple(sentences))
+
+
+def _check_lengths(document: Document, sentences: list[Sentence] | tuple[Sentence, ...]) -> None:
+    for sentence in sentences:
+        if len(sentence.text) > MAX_SENTENCE_CHARS:
+            line = document.text.count("\n", 0, sentence.start) + 1
+            raise InputError(
+                document.path,
+                f"line {line}: a sentence of {len(sentence.text):,} characters with no sentence break "
+                f"(limit {MAX_SENTENCE_CHARS:,}); is this running text?",
+            )
 
 
 def presplit(document: Document) -> Segmentation:
@@ -153,4 +169,5 @@ def presplit(document: Document) -> Segmentation:
     )
     if not sentences:
         raise InputError(document.path, "holds no sentence to align")
+    _check_lengths(document, sentences)
     return Segmentation(document, sentences)

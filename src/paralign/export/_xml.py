@@ -21,12 +21,24 @@ from paralign.errors import ExportError, InputError
 
 
 def check_writable_dir(directory: Path) -> None:
-    """Refuse early, before any work, when exports cannot land in ``directory``."""
+    """Create ``directory`` if needed and prove a file can be created in it.
+
+    Done before any work, so a long alignment never ends in "cannot write".
+    A real probe file is used because permission bits lie (root, ACLs,
+    read-only mounts).
+    """
     if directory.exists() and not directory.is_dir():
         raise ExportError(directory, "is a file, not a directory")
-    target = directory if directory.exists() else directory.parent
-    if target.exists() and not os.access(target, os.W_OK | os.X_OK):
-        raise ExportError(directory, "is not writable")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ExportError(directory, f"cannot be created ({error.strerror or error})") from None
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".paralign-probe.", dir=directory)
+    except OSError as error:
+        raise ExportError(directory, f"is not writable ({error.strerror or error})") from None
+    os.close(handle)
+    os.unlink(probe)
 
 
 @contextlib.contextmanager

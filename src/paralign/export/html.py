@@ -37,6 +37,8 @@ reviewer's corrections applied, as ``<source stem>.review.json``::
       "target": "texts/bishkek-protocol.es.txt",
       "src_lang": "en",
       "tgt_lang": "es",
+      "model": "use-multilingual-v3",              # how it was aligned (may be "")
+      "presplit": false,                           # true: one sentence per line input
       "beads": [
         {"src": [0], "tgt": [], "confidence": 0.9912, "kind": "1-0"},
         {"src": [1], "tgt": [0], "confidence": 1.0, "kind": "1-1"},
@@ -48,6 +50,8 @@ reviewer's corrections applied, as ``<source stem>.review.json``::
 each side in exactly one bead, as ``model.check_beads`` requires);
 ``confidence`` is in [0, 1], rounded to 4 decimals; ``kind`` is informative
 (derived from the lengths of ``src`` and ``tgt``; a reader should ignore it).
+``model`` and ``presplit`` let ``paralign.corrections.load_corrections``
+re-read and re-segment the texts exactly as the original run did.
 The only correction the page offers so far is confirming a bead, recorded as
 ``"confidence": 1.0``; the format already carries any re-bracketing of
 sentences a richer editor may produce.
@@ -70,13 +74,15 @@ from paralign.model import LOW_CONFIDENCE, Alignment, Bead, BlockKind, FootnoteA
 DATA_ID = "paralign-data"
 
 
-def review_data(alignment: Alignment) -> dict:
+def review_data(alignment: Alignment) -> dict[str, object]:
     """The embedded (and exported) JSON structure documented in the module docstring."""
     return {
         "source": str(alignment.source.document.path),
         "target": str(alignment.target.document.path),
         "src_lang": alignment.source.document.lang,
         "tgt_lang": alignment.target.document.lang,
+        "model": alignment.model_name,
+        "presplit": alignment.presplit,
         "beads": [
             {"src": list(b.src), "tgt": list(b.tgt), "confidence": round(b.confidence, 4), "kind": b.kind}
             for b in alignment.beads
@@ -176,7 +182,8 @@ def _header(body: etree._Element, alignment: Alignment) -> None:
     lowest = min(range(len(beads)), key=lambda i: beads[i].confidence) if beads else None
     flagged = sum(1 for b in beads if _flags(b))
     parts = [
-        f"{len(alignment.source.sentences)} {src_doc.lang} / {len(alignment.target.sentences)} {tgt_doc.lang} sentences",
+        f"{len(alignment.source.sentences)} {src_doc.lang} / "
+        f"{len(alignment.target.sentences)} {tgt_doc.lang} sentences",
         f"{len(beads)} beads (" + ", ".join(f"{n} × {k}" for k, n in kinds.most_common()) + ")",
     ]
     if lowest is not None:
@@ -187,6 +194,10 @@ def _header(body: etree._Element, alignment: Alignment) -> None:
     if alignment.model_name:
         parts.append(f"model {alignment.model_name}")
     _sub(header, "p", " · ".join(parts), **{"class": "summary"})
+    if alignment.warnings:
+        warnings = _sub(header, "ul", **{"class": "warnings"})
+        for warning in alignment.warnings:
+            _sub(warnings, "li", warning)
     toolbar = _sub(header, "div", **{"class": "toolbar"})
     _sub(toolbar, "button", "◀ previous flagged (p)", type="button", id="prev")
     _sub(toolbar, "button", "next flagged (n) ▶", type="button", id="next")
@@ -275,7 +286,9 @@ def _sentence(
     for piece in sentence_pieces(segmentation, [index]):
         if isinstance(piece, FootnoteAnchor):
             label, paired = badges[piece]
-            last = _sub(span, "sup", **{"class": "note" if paired else "note unpaired", "data-note": str(numbers[piece])})
+            last = _sub(
+                span, "sup", **{"class": "note" if paired else "note unpaired", "data-note": str(numbers[piece])}
+            )
             title = f"note {label}" + ("" if paired else " (unpaired)")
             _sub(last, "a", label, href=f"#note-{numbers[piece]}", title=title)
         elif last is None:
@@ -364,6 +377,7 @@ header.top { position: sticky; top: 0; z-index: 3; background: var(--paper);
 h1 { font-size: 1.1rem; margin: 0 0 .15rem; font-weight: 650; }
 h1 .arrow { color: var(--muted); font-weight: 400; }
 .summary { margin: 0; color: var(--muted); font-size: .85rem; }
+.warnings { margin: .25rem 0 0; padding-left: 1.1rem; color: var(--flag); font-size: .85rem; }
 .toolbar { display: flex; gap: .45rem; align-items: center; flex-wrap: wrap; margin-top: .45rem; }
 button { font: inherit; font-size: .82rem; padding: .15rem .65rem; border: 1px solid #b9c1cd;
   border-radius: 4px; background: var(--paper); color: var(--ink); cursor: pointer; }
@@ -375,7 +389,7 @@ button#export { border-color: var(--note); color: var(--note); font-weight: 600;
 main { padding: .9rem 1.25rem 4rem; }
 table.beads { width: 100%; border-collapse: separate; border-spacing: 0; table-layout: fixed;
   background: var(--paper); border: 1px solid var(--line); border-radius: 6px; }
-col.col-num { width: 3.2rem; } col.col-kind { width: 7.4rem; } col.col-conf { width: 6.4rem; }
+col.col-num { width: 3.2rem; } col.col-kind { width: 9.2rem; } col.col-conf { width: 6.4rem; }
 table.beads th { position: sticky; top: var(--header-h); z-index: 2; background: #eceff3; text-align: left;
   font-size: .72rem; text-transform: uppercase; letter-spacing: .05em; color: var(--muted);
   padding: .35rem .7rem; border-bottom: 1px solid var(--line); }
@@ -386,10 +400,12 @@ tr.bead.block-start td { border-top: 2px solid #b3bcc8; }
 td.num { color: var(--muted); text-align: right; font-variant-numeric: tabular-nums; font-size: .85rem; }
 td.kind { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .82rem; }
 td.conf { background: var(--shade-strong); font-variant-numeric: tabular-nums; font-size: .85rem; font-weight: 600; }
-td.conf .bar { display: block; height: 6px; margin-top: .3rem; border-radius: 3px; background: rgba(0,0,0,.12); overflow: hidden; }
+td.conf .bar { display: block; height: 6px; margin-top: .3rem; border-radius: 3px;
+  background: rgba(0,0,0,.12); overflow: hidden; }
 td.conf .bar > span { display: block; height: 100%; width: var(--pct); background: var(--bar); }
-.badge { display: inline-block; margin: 0 0 0 .4rem; padding: 0 .45rem; border-radius: 999px; color: #fff;
-  font: 700 .66rem/1.5 system-ui, "DejaVu Sans", sans-serif; text-transform: uppercase; letter-spacing: .04em; }
+.badge { display: block; width: fit-content; margin: .3rem 0 0; white-space: nowrap; padding: 0 .45rem;
+  border-radius: 999px; color: #fff; font: 700 .66rem/1.5 system-ui, "DejaVu Sans", sans-serif;
+  text-transform: uppercase; letter-spacing: .04em; }
 .badge.low { background: var(--flag); }
 .badge.gap { background: var(--gap); }
 .badge.confirmed { background: #2e7d32; }
@@ -407,14 +423,15 @@ sup.note a { display: inline-block; margin-left: .12rem; padding: 0 .28rem; bord
 sup.note.unpaired a { background: var(--flag); }
 tr.bead:hover td { filter: brightness(.985); }
 tr.bead.current td { box-shadow: inset 0 2px 0 var(--current), inset 0 -2px 0 var(--current); }
-tr.bead.current td.num { box-shadow: inset 5px 0 0 var(--current), inset 0 2px 0 var(--current), inset 0 -2px 0 var(--current);
-  color: var(--current); font-weight: 700; }
+tr.bead.current td.num { color: var(--current); font-weight: 700;
+  box-shadow: inset 5px 0 0 var(--current), inset 0 2px 0 var(--current), inset 0 -2px 0 var(--current); }
 section.notes { margin-top: 1.6rem; }
 section.notes h2 { font-size: 1rem; margin: 0 0 .4rem; }
 table.note-list { border-collapse: collapse; background: var(--paper); border: 1px solid var(--line); width: 100%; }
 table.note-list th, table.note-list td { padding: .35rem .7rem; border-bottom: 1px solid var(--line);
   text-align: left; vertical-align: top; font-size: .88rem; }
-table.note-list th { background: #eceff3; font-size: .72rem; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); }
+table.note-list th { background: #eceff3; font-size: .72rem; text-transform: uppercase; letter-spacing: .05em;
+  color: var(--muted); }
 table.note-list td.pair { white-space: nowrap; font-weight: 600; color: var(--note); width: 7rem; }
 table.note-list td.bead-ref { white-space: nowrap; width: 6rem; }
 table.note-list tr.unpaired td.pair { color: var(--flag); }
@@ -422,7 +439,8 @@ table.note-list tr:target td { background: #fff7d6; }
 .tgt-note { color: var(--muted); margin-top: .2rem; }
 .problems { color: var(--flag); }
 details.export { margin-top: 1.2rem; font-size: .85rem; }
-details.export pre { background: var(--paper); border: 1px solid var(--line); padding: .6rem; max-height: 20rem; overflow: auto; }
+details.export pre { background: var(--paper); border: 1px solid var(--line); padding: .6rem;
+  max-height: 20rem; overflow: auto; }
 @media print { header.top { position: static; } .toolbar { display: none; } }
 """
 
@@ -487,6 +505,7 @@ _JS = """
   function exported() {
     return {
       source: data.source, target: data.target, src_lang: data.src_lang, tgt_lang: data.tgt_lang,
+      model: data.model, presplit: data.presplit,
       beads: data.beads.map(function (b, i) {
         return {src: b.src, tgt: b.tgt, confidence: confirmed.has(i) ? 1.0 : b.confidence, kind: b.kind};
       })

@@ -18,8 +18,9 @@ from pathlib import Path
 from lxml import etree
 
 from paralign import __version__
+from paralign.errors import InputError
 from paralign.export._inline import sentence_pieces
-from paralign.export._xml import atomic_write, serialize
+from paralign.export._xml import atomic_write, parse_untrusted, serialize
 from paralign.model import LOW_CONFIDENCE, Alignment, BlockKind, FootnoteAnchor, Segmentation
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -150,3 +151,28 @@ def _fill_sentence(
 def write_tei(alignment: Alignment, path: Path) -> Path:
     """Build and write atomically; returns ``path``."""
     return atomic_write(path, serialize(build_tei(alignment), frozenset({"s", "head", "p", "quote", "item"})))
+
+
+def read_links(path: Path) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The beads of a paralign TEI export, from its translation ``linkGrp``.
+
+    The file is parsed with ``parse_untrusted``: no entities, no DTD, no network.
+
+    Raises:
+        InputError: not well-formed, hostile, or not a paralign TEI alignment.
+    """
+    tree = parse_untrusted(path)
+    groups = tree.getroot().findall(f".//{_tei('linkGrp')}[@type='translation']")
+    if not groups:
+        raise InputError(path, "has no <linkGrp type=\"translation\">; is it a paralign TEI export?")
+    beads = []
+    for link in groups[0].iter(_tei("link")):
+        sides: dict[str, list[int]] = {"src": [], "tgt": []}
+        for pointer in (link.get("target") or "").split():
+            side, _, number = pointer.lstrip("#").partition("-s")
+            if side in sides and number.isdigit():
+                sides[side].append(int(number) - 1)
+            elif pointer.lstrip("#") not in _SIDES:
+                raise InputError(path, f"link target {pointer!r} is not a paralign sentence id")
+        beads.append((tuple(sides["src"]), tuple(sides["tgt"])))
+    return beads

@@ -1,4 +1,4 @@
-"""Validation against the vendored schemas: the TMX 1.4 DTD and TEI P5 ``tei_all.rng``.
+"""Validation against the vendored schemas: TMX 1.4 DTD, TEI P5 ``tei_all.rng``, XLIFF 1.2 strict.
 
 The schemas ship inside the package (``paralign/schemas``, with their
 licences), so validation works offline. Compiling ``tei_all.rng`` takes lxml
@@ -12,6 +12,8 @@ from importlib import resources
 from pathlib import Path
 
 from lxml import etree
+
+_XML_XSD_URL = "http://www.w3.org/2001/xml.xsd"
 
 
 def schema_path(name: str) -> Path:
@@ -43,3 +45,22 @@ def validate_tmx(tree: etree._ElementTree) -> list[str]:
 def validate_tei(tree: etree._ElementTree) -> list[str]:
     """Errors against TEI P5 ``tei_all``; empty when valid."""
     return _errors(tei_relaxng(), tree)
+
+
+@lru_cache(maxsize=1)
+def xliff_schema() -> etree.XMLSchema:
+    """OASIS ``xliff-core-1.2-strict.xsd``, its ``xml.xsd`` import pointed at the vendored copy.
+
+    The schema imports ``http://www.w3.org/2001/xml.xsd`` by URL; pointing the
+    import at the local file keeps validation offline.
+    """
+    schema_doc = etree.parse(str(schema_path("xliff-core-1.2-strict.xsd")))
+    for imported in schema_doc.getroot().iter("{http://www.w3.org/2001/XMLSchema}import"):
+        if imported.get("schemaLocation") == _XML_XSD_URL:
+            imported.set("schemaLocation", schema_path("xml.xsd").as_uri())
+    return etree.XMLSchema(schema_doc)
+
+
+def validate_xliff(tree: etree._ElementTree) -> list[str]:
+    """Errors against XLIFF 1.2 strict; empty when valid."""
+    return _errors(xliff_schema(), tree)

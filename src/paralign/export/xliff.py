@@ -29,7 +29,6 @@ The output is valid against OASIS ``xliff-core-1.2-strict.xsd`` (vendored in
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -37,7 +36,6 @@ from lxml import etree
 from paralign import __version__
 from paralign.export._inline import marker_numbers, sentence_pieces
 from paralign.export._xml import atomic_write, serialize
-from paralign.export.validate import schema_path
 from paralign.model import LOW_CONFIDENCE, Alignment, Bead, FootnoteAnchor
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -45,7 +43,6 @@ STATE_TRANSLATED = "translated"
 STATE_REVIEW = "needs-review-translation"
 
 _X = f"{{{XLIFF_NS}}}"
-_XML_XSD_URL = "http://www.w3.org/2001/xml.xsd"
 _INLINE = frozenset({"source", "target", "note", "context"})
 
 
@@ -65,9 +62,7 @@ def build_xliff(alignment: Alignment) -> etree._ElementTree:
         },
     )
     header = etree.SubElement(file, f"{_X}header")
-    etree.SubElement(
-        header, f"{_X}tool", {"tool-id": "paralign", "tool-name": "paralign", "tool-version": __version__}
-    )
+    etree.SubElement(header, f"{_X}tool", {"tool-id": "paralign", "tool-name": "paralign", "tool-version": __version__})
     note = etree.SubElement(header, f"{_X}note", {"from": "paralign"})
     note.text = (
         f"Aligned from {source_doc.path.name} and {alignment.target.document.path.name}"
@@ -82,9 +77,7 @@ def build_xliff(alignment: Alignment) -> etree._ElementTree:
     return etree.ElementTree(root)
 
 
-def _trans_unit(
-    alignment: Alignment, bead: Bead, position: int, numbers: dict[FootnoteAnchor, int]
-) -> etree._Element:
+def _trans_unit(alignment: Alignment, bead: Bead, position: int, numbers: dict[FootnoteAnchor, int]) -> etree._Element:
     low = bead.confidence < LOW_CONFIDENCE
     unit = etree.Element(f"{_X}trans-unit", id=str(position), approved="no" if low else "yes")
     source = etree.SubElement(unit, f"{_X}source")
@@ -126,24 +119,3 @@ def write_xliff(alignment: Alignment, path: Path) -> Path:
     """Build and write atomically; returns ``path``."""
     return atomic_write(path, xliff_bytes(alignment))
 
-
-@lru_cache(maxsize=1)
-def xliff_schema() -> etree.XMLSchema:
-    """OASIS ``xliff-core-1.2-strict.xsd``, its ``xml.xsd`` import pointed at the vendored copy.
-
-    The schema imports ``http://www.w3.org/2001/xml.xsd`` by URL; pointing the
-    import at the local file keeps validation offline.
-    """
-    schema_doc = etree.parse(str(schema_path("xliff-core-1.2-strict.xsd")))
-    for imported in schema_doc.getroot().iter("{http://www.w3.org/2001/XMLSchema}import"):
-        if imported.get("schemaLocation") == _XML_XSD_URL:
-            imported.set("schemaLocation", schema_path("xml.xsd").as_uri())
-    return etree.XMLSchema(schema_doc)
-
-
-def validate_xliff(tree: etree._ElementTree) -> list[str]:
-    """Errors against XLIFF 1.2 strict; empty when valid."""
-    schema = xliff_schema()
-    if schema.validate(tree):
-        return []
-    return [f"line {e.line}: {e.message}" for e in schema.error_log]

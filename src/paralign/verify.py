@@ -1,0 +1,69 @@
+"""Is this a translation at all? Checks that stop a wrong pair before it pollutes a memory.
+
+Two signals, each cheap: the language each text is written in (py3langid, a
+numpy-only model inside its wheel) against what the user declared, and, after
+alignment, the share of sentences that landed in confident beads. Unrelated
+texts, a text paired with itself, or a pair given in the wrong order fail one
+of them. The CLI turns a failure into exit code 3 unless the user says
+``--allow-low-confidence``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from paralign.model import LOW_CONFIDENCE, Alignment, Document
+from paralign.segment import base_language
+
+#: Below this share of sentences in beads of confidence ≥ LOW_CONFIDENCE, a pair is not a translation.
+MIN_CONFIDENT_SHARE = 0.5
+#: Texts shorter than this are too short to identify their language reliably.
+MIN_CHARS_FOR_LANGUAGE = 200
+_SAMPLE_CHARS = 20_000
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_modelpath(Path(MODEL_DIR) / MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    """ISO 639-1 code and probability of the language ``text`` is written in."""
+    code, probability = _identifier().classify(text[:_SAMPLE_CHARS])
+    return str(code), float(probability)
+
+
+def language_problem(document: Document) -> str | None:
+    """A sentence saying the document is not in its declared language, or ``None``."""
+    body = " ".join(document.text[block.start : block.end] for block in document.blocks)
+    if len(body) < MIN_CHARS_FOR_LANGUAGE:
+        return None
+    detected, probability = detect_language(body)
+    declared = base_language(document.lang)
+    if detected != declared and probability >= 0.9:
+        return f"{document.path}: looks like '{detected}' (p={probability:.2f}), not the declared '{document.lang}'"
+    return None
+
+
+def confident_share(alignment: Alignment) -> float:
+    """Share of all sentences (both sides) that sit in two-sided beads of confidence ≥ LOW_CONFIDENCE."""
+    total = len(alignment.source.sentences) + len(alignment.target.sentences)
+    confident = sum(
+        len(bead.src) + len(bead.tgt) for bead in alignment.beads if bead.src and bead.tgt and bead.confidence >= LOW_CONFIDENCE
+    )
+    return confident / total if total else 0.0
+
+
+def alignment_problem(alignment: Alignment) -> str | None:
+    """A sentence saying the texts do not look like translations of each other, or ``None``."""
+    share = confident_share(alignment)
+    if share < MIN_CONFIDENT_SHARE:
+        return (
+            f"{alignment.target.document.path}: only {share:.0%} of sentences align with confidence ≥ {LOW_CONFIDENCE}; "
+            f"it does not look like a translation of {alignment.source.document.path.name}"
+        )
+    return None
