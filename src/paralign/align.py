@@ -50,6 +50,14 @@ _NUMBER_BUCKETS = 127
 _NUMBER = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W\d_]{2,}|\d{3,}")
 
+#: Calibration of confidences: the forward-backward posterior (at the default
+#: temperature 0.15) is mapped piecewise-linearly through these knots. Fit on
+#: Text+Berg de-fr dev: beads with posterior >= 0.945 were strictly correct
+#: 97.6% of the time (-> confidence >= 0.8), those under 0.40 only 50% of the
+#: time (-> confidence < 0.5). Refit if the temperature or the costs change.
+_POSTERIOR_KNOTS = (0.0, 0.40, 0.945, 1.0)
+_CONFIDENCE_KNOTS = (0.0, 0.5, 0.8, 1.0)
+
 
 @dataclass(frozen=True)
 class AlignConfig:
@@ -81,14 +89,14 @@ class AlignConfig:
     """
 
     max_bead_size: int = 6
-    skip_cost: float = 0.7
-    shape_penalty: float = 0.25
-    length_weight: float = 0.25
+    skip_cost: float = 1.0
+    shape_penalty: float = 0.4
+    length_weight: float = 0.4
     block_penalty: float = 1.0
-    neighbours: int = 4
-    number_weight: float = 0.0
+    neighbours: int = 8
+    number_weight: float = 0.6
     imbalance_penalty: float = 0.0
-    junk_skip_factor: float = 1.0
+    junk_skip_factor: float = 0.5
     temperature: float = 0.15
     band: int = 10
     max_full_cells: int = 1_500_000
@@ -274,37 +282,93 @@ class _Scorer:
         """Cost of leaving each sentence of ``side`` unaligned."""
         return self.src_skip if side == "src" else self.tgt_skip
 
-    def costs(self, i: int, a: int, js: np.ndarray, b: int) -> np.ndarray:
-        """Costs of beads taking src ``i … i+a-1`` and tgt ``j … j+b-1`` for each ``j`` in ``js``."""
+    def block_costs(self, rows: slice, a: int, cols: slice, b: int) -> np.ndarray:
+        """Costs of beads taking src ``i … i+a-1`` and tgt ``j … j+b-1``, for all ``i`` in ``rows``, ``j`` in ``cols``.
+
+        Computed for a dense block at once, so the work is a few matrix
+        products rather than one small product per DP cell.
+        """
         config = self.config
-        similarity = self.tgt.windows[b - 1][js] @ self.src.windows[a - 1][i]
-        normaliser = 0.5 * (self.src_norms[a - 1][i] + self.tgt_norms[b - 1][js])
+        similarity = self.src.windows[a - 1][rows] @ self.tgt.windows[b - 1][cols].T
+        normaliser = 0.5 * (self.src_norms[a - 1][rows, None] + self.tgt_norms[b - 1][None, cols])
         distance = (1.0 - similarity) / np.maximum(normaliser, 0.05)
+        i = np.arange(rows.start, rows.stop)[:, None]
+        j = np.arange(cols.start, cols.stop)[None, :]
         src_len = self.src_cumlen[i + a] - self.src_cumlen[i]
-        tgt_len = self.tgt_cumlen[js + b] - self.tgt_cumlen[js]
+        tgt_len = self.tgt_cumlen[j + b] - self.tgt_cumlen[j]
         length_penalty = np.abs(np.log((tgt_len + 10.0) / (self.length_ratio * src_len + 10.0)))
-        straddles = (self.src_boundaries[i + a - 1] > self.src_boundaries[i]) + (
-            self.tgt_boundaries[js + b - 1] > self.tgt_boundaries[js]
+        straddles = (self.src_boundaries[i + a - 1] > self.src_boundaries[i]).astype(np.float64) + (
+            self.tgt_boundaries[j + b - 1] > self.tgt_boundaries[j]
         )
         size = a + b
         cost = (
             0.5 * size * distance
             + config.length_weight * length_penalty
-            + config.shape_penalty * (size - 2)
-            + config.imbalance_penalty * abs(a - b)
+            + (config.shape_penalty * (size - 2) + config.imbalance_penalty * abs(a - b))
             + config.block_penalty * straddles
         )
         if config.number_weight:
-            cost += config.number_weight * self._number_mismatch(i, a, js, b)
+            cost += config.number_weight * self._number_mismatch(rows, a, cols, b)
         return cost
 
-    def _number_mismatch(self, i: int, a: int, js: np.ndarray, b: int) -> np.ndarray:
+    def _number_mismatch(self, rows: slice, a: int, cols: slice, b: int) -> np.ndarray:
         """Jaccard distance between the numbers of the two sides; 0 when neither has any."""
-        src_bag = self.src_bags[a - 1][i]
-        tgt_bags = self.tgt_bags[b - 1][js]
-        shared = tgt_bags @ src_bag
-        union = src_bag.sum() + tgt_bags.sum(axis=1) - shared
+        src_bags = self.src_bags[a - 1][rows]
+        tgt_bags = self.tgt_bags[b - 1][cols]
+        shared = src_bags @ tgt_bags.T
+        union = src_bags.sum(axis=1)[:, None] + tgt_bags.sum(axis=1)[None, :] - shared
         return np.where(union > 0, 1.0 - shared / np.maximum(union, 1.0), 0.0)
+
+
+@dataclass(frozen=True)
+class _CostTable:
+    """The cost of every bead that starts inside the search region, computed once.
+
+    ``values[(a, b)][offsets[i] + j - lo[i]]`` is the cost of the bead of
+    shape ``(a, b)`` starting at cell ``(i, j)``. Forward and backward passes
+    share it (the backward one reads it through mirrored indices), and it
+    holds one float per region cell and shape: linear in the band.
+    """
+
+    lo: np.ndarray
+    offsets: np.ndarray
+    values: dict[tuple[int, int], np.ndarray]
+    n: int
+    m: int
+    mirrored: bool = False
+
+    @classmethod
+    def build(cls, scorer: _Scorer, region: _Region, shapes: list[tuple[int, int]]) -> _CostTable:
+        n, m = scorer.src.size, scorer.tgt.size
+        widths = region.hi - region.lo + 1
+        offsets = np.concatenate([[0], np.cumsum(widths)])
+        values = {}
+        for a, b in shapes:
+            if a == 0 or b == 0:
+                continue
+            table = np.full(int(offsets[-1]), _INF, dtype=np.float32)
+            for first in range(0, n - a + 1, 128):
+                last = min(first + 128, n - a + 1)
+                col_lo, col_hi = int(region.lo[first]), min(int(region.hi[first:last].max()), m - b)
+                if col_hi < col_lo:
+                    continue
+                block = scorer.block_costs(slice(first, last), a, slice(col_lo, col_hi + 1), b)
+                for i in range(first, last):
+                    lo, hi = int(region.lo[i]), min(int(region.hi[i]), m - b)
+                    if hi >= lo:
+                        table[offsets[i] : offsets[i] + hi - lo + 1] = block[i - first, lo - col_lo : hi - col_lo + 1]
+            values[(a, b)] = table
+        return cls(region.lo, offsets, values, n, m)
+
+    def reversed(self) -> _CostTable:
+        """The same table seen from the end of both documents."""
+        return replace(self, mirrored=not self.mirrored)
+
+    def lookup(self, i: int, a: int, js: np.ndarray, b: int) -> np.ndarray:
+        """Costs of the beads of shape ``(a, b)`` starting at ``(i, j)`` for each ``j`` in ``js``."""
+        if self.mirrored:
+            i, js = self.n - i - a, self.m - js - b
+        return self.values[(a, b)][self.offsets[i] + js - self.lo[i]].astype(np.float64)
 
 
 def _skip_costs(side: SideEmbeddings, config: AlignConfig) -> np.ndarray:
@@ -490,7 +554,9 @@ class _Fill:
     back: list[np.ndarray]
 
 
-def _fill(scorer: _Scorer, region: _Region, shapes: list[tuple[int, int]], keep_hard: bool) -> _Fill:
+def _fill(
+    scorer: _Scorer, table: _CostTable, region: _Region, shapes: list[tuple[int, int]], keep_hard: bool
+) -> _Fill:
     """Forward pass: best (hard) and soft-min (soft) cost to reach every cell."""
     n, m = scorer.src.size, scorer.tgt.size
     temperature = scorer.config.temperature
@@ -525,7 +591,7 @@ def _fill(scorer: _Scorer, region: _Region, shapes: list[tuple[int, int]], keep_
             else:
                 if js[-1] + b > m or i - a + a > n:
                     continue
-                step = scorer.costs(i - a, a, js, b)
+                step = table.lookup(i - a, a, js, b)
             slot = slice(first - lo, last + 1 - lo)
             candidate = hard_rows[i - a][js - prev_lo] + step if keep_hard else None
             if candidate is not None:
@@ -585,7 +651,7 @@ def _viterbi(src: SideEmbeddings, tgt: SideEmbeddings, config: AlignConfig) -> t
     shapes = bead_shapes(config.max_bead_size)
     region = _search_region(src, tgt, config)
     scorer = _Scorer.build(src, tgt, region, config)
-    fill = _fill(scorer, region, shapes, keep_hard=True)
+    fill = _fill(scorer, _CostTable.build(scorer, region, shapes), region, shapes, keep_hard=True)
     path = _traceback(fill, region, shapes, src.size, tgt.size)
     beads = [_bead(i, j, shapes[k], 1.0) for i, j, k in path]
     return beads, float(fill.hard[-1][-1])
@@ -597,7 +663,7 @@ def _bead(i: int, j: int, shape: tuple[int, int], confidence: float) -> Bead:
 
 
 def align(src: SideEmbeddings, tgt: SideEmbeddings, config: AlignConfig | None = None) -> list[Bead]:
-    """Align two sides; every bead carries its posterior probability as confidence.
+    """Align two sides; every bead carries its calibrated posterior probability as confidence.
 
     Args:
         src: source windows and lengths.
@@ -626,9 +692,10 @@ def align(src: SideEmbeddings, tgt: SideEmbeddings, config: AlignConfig | None =
     shapes = [(a, b) for a, b in shapes if a <= n and b <= m]
     region = _search_region(src, tgt, config)
     scorer = _Scorer.build(src, tgt, region, config)
-    forward = _fill(scorer, region, shapes, keep_hard=True)
+    table = _CostTable.build(scorer, region, shapes)
+    forward = _fill(scorer, table, region, shapes, keep_hard=True)
     backward_region = region.reversed(m)
-    backward = _fill(scorer.reversed(), backward_region, shapes, keep_hard=False)
+    backward = _fill(scorer.reversed(), table.reversed(), backward_region, shapes, keep_hard=False)
     total = forward.soft[-1][-1]
     beads = []
     for i, j, shape_index in _traceback(forward, region, shapes, n, m):
@@ -637,9 +704,14 @@ def align(src: SideEmbeddings, tgt: SideEmbeddings, config: AlignConfig | None =
         after_row = n - (i + a)
         after = backward.soft[after_row][(m - (j + b)) - backward_region.lo[after_row]]
         if a and b:
-            step = scorer.costs(i, a, np.array([j]), b)[0]
+            step = table.lookup(i, a, np.array([j]), b)[0]
         else:
             step = scorer.skip_costs("src")[i] if a else scorer.skip_costs("tgt")[j]
         posterior = float(np.exp(-(before + step + after - total) / config.temperature))
-        beads.append(_bead(i, j, (a, b), min(1.0, max(0.0, posterior))))
+        beads.append(_bead(i, j, (a, b), calibrated(posterior)))
     return beads
+
+
+def calibrated(posterior: float) -> float:
+    """Map a bead's posterior onto a confidence whose bins mean what they say (see ``_POSTERIOR_KNOTS``)."""
+    return float(np.interp(min(1.0, max(0.0, posterior)), _POSTERIOR_KNOTS, _CONFIDENCE_KNOTS))
