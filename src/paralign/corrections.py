@@ -18,7 +18,7 @@ from pathlib import Path
 from paralign.errors import InputError
 from paralign.footnotes import pair_anchors
 from paralign.model import Alignment, Bead, check_beads
-from paralign.read import read_document, read_presplit
+from paralign.read import read_bytes, read_document, read_presplit
 from paralign.segment import presplit, segment
 
 
@@ -103,11 +103,7 @@ def load_corrections(path: Path | str) -> Alignment:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, not a corrections file") from None
+        text = read_bytes(path, "corrections file").decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(path, "is not UTF-8 text") from None
     sheet = _read_json(path, text) if text.lstrip().startswith("{") else _read_tsv(path, text)

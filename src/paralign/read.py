@@ -90,6 +90,22 @@ def clean(text: str) -> tuple[str, list[str]]:
     return unicodedata.normalize("NFC", text), warnings
 
 
+def read_bytes(path: Path | str, kind: str = "text file") -> bytes:
+    """A user's file, whole; every way it can fail becomes an ``InputError`` naming it.
+
+    ``kind`` completes "is a directory, not a …" in the message.
+    """
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, f"is a directory, not a {kind}") from None
+    except OSError as error:
+        raise InputError(path, f"cannot be read ({error.strerror or error})") from None
+
+
 def read_text(path: Path | str, encoding: str | None = None) -> tuple[str, list[str]]:
     """A file's text, decoded and cleaned, with the warnings of what was repaired.
 
@@ -97,14 +113,7 @@ def read_text(path: Path | str, encoding: str | None = None) -> tuple[str, list[
         InputError: the file is missing, not a file, empty, binary or undecodable.
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError(path, "no such file")
-    if path.is_dir():
-        raise InputError(path, "is a directory, not a text file")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(path, f"cannot be read ({error.strerror})") from None
+    data = read_bytes(path)
     if not data:
         raise InputError(path, "is empty")
     text, warnings = decode(data, path, encoding)

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from paralign.errors import InputError
+from paralign.read import read_bytes
 
 BeadPair = tuple[tuple[int, ...], tuple[int, ...]]
 
@@ -119,11 +120,7 @@ def read_ladder(path: Path | str) -> list[BeadPair]:
     """``parse_ladder`` on a file, with errors that name it."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, not an alignment file") from None
+        text = read_bytes(path, "alignment file").decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(path, "is not UTF-8 text") from None
     return parse_ladder(text, path)
@@ -132,13 +129,7 @@ def read_ladder(path: Path | str) -> list[BeadPair]:
 def read_beads(path: Path | str) -> list[BeadPair]:
     """Beads from a ladder file or from a paralign TEI export (sniffed by its first character)."""
     path = Path(path)
-    try:
-        with path.open("rb") as stream:
-            head = stream.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, not an alignment file") from None
+    head = read_bytes(path, "alignment file")[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
         # Imported here: the export package imports this module for its ladder writer.
         from paralign.export.tei import read_links

@@ -18,6 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from paralign.errors import ExportError, InputError
+from paralign.read import read_bytes
 
 
 def check_writable_dir(directory: Path) -> None:
@@ -122,14 +123,7 @@ def parse_untrusted(path: Path | str) -> etree._ElementTree:
         InputError: the file is missing, not well-formed, or declares entities.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, not an XML file") from None
-    except OSError as error:
-        raise InputError(path, f"cannot be read ({error.strerror})") from None
+    data = read_bytes(path, "XML file")
     if b"<!ENTITY" in data:
         raise InputError(path, "declares XML entities; refused (entity expansion is unsafe)")
     try:
