@@ -1,0 +1,212 @@
+"""Speed, memory and accuracy of the whole pipeline on long documents.
+
+Builds German–French pairs of 1k, 10k and 50k source sentences from real text
+(the Text+Berg dev set, repeated), aligns each end to end through
+``paralign.pipeline.align_segmentations`` with the default model and no
+embedding cache, and prints, per size, sentences per second (source and
+target sentences counted together, encoding included, model loading not),
+the peak RSS of the process that did the work, and strict/lax F1 against the
+repeated gold ladder.
+
+How a pair is built: the gold beads are cut into chunks (runs of 4–12 beads,
+cut only where both sides are contiguous, so a chunk is a real passage and
+its translation); every copy of the dev set is cut afresh and its chunks are
+shuffled with a seeded ``numpy`` Generator, the same order on both sides, so
+the pair is still a translation but repeated copies are not the same
+sequence. Copies after the first also swap some spaces for no-break spaces
+(a pattern per copy and sentence, identical on both sides): the model
+normalises them away, so the vectors and the gold are those of the real
+text, but the strings differ, so the pipeline's deduplication cannot turn
+50 copies into one and the encoder does all the work a real 50k-sentence
+book would cost. Lengths and surface cues are unchanged.
+
+Each size runs in a fresh subprocess, so ``ru_maxrss`` is that size's own
+peak. Usage::
+
+    python benchmarks/scale.py [--sizes 1000,10000,50000] [--bench-dir ../shared/bench/text-berg-dev]
+
+The data is GPL-licensed and read from the bench directory, never copied here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from paralign.embed import SentenceTransformerEmbedder
+from paralign.model import Block, BlockKind, Document, Segmentation, Sentence
+from paralign.pipeline import align_segmentations
+from paralign.score import BeadPair, read_ladder, score
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_BENCH = REPO_ROOT.parent / "shared" / "bench" / "text-berg-dev"
+SEED = 20240607
+NO_BREAK_SPACE = "\u00a0"
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage: source lines ``src``, target lines ``tgt`` and the gold beads between them (local indices)."""
+
+    src: tuple[str, ...]
+    tgt: tuple[str, ...]
+    beads: tuple[BeadPair, ...]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A long synthetic pair and its gold ladder."""
+
+    src: list[str]
+    tgt: list[str]
+    gold: list[BeadPair]
+
+
+def read_sentences(path: Path) -> list[str]:
+    """One sentence per line, as ``benchmarks/accuracy.py`` reads them."""
+    return [" ".join(line.split()) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def cut_points(gold: list[BeadPair], n: int, m: int) -> list[tuple[int, int, int]]:
+    """``(bead, src line, tgt line)`` where everything before is exactly the lines before, on both sides.
+
+    The gold ladder has a few crossings (a target line put between others);
+    a passage may only start where none straddles.
+    """
+    points = [(0, 0, 0)]
+    src_max = tgt_max = -1
+    src_rest, tgt_rest = [n] * (len(gold) + 1), [m] * (len(gold) + 1)
+    for k in range(len(gold) - 1, -1, -1):
+        src_rest[k] = min([src_rest[k + 1], *gold[k][0]])
+        tgt_rest[k] = min([tgt_rest[k + 1], *gold[k][1]])
+    for k, (src, tgt) in enumerate(gold, start=1):
+        src_max, tgt_max = max([src_max, *src]), max([tgt_max, *tgt])
+        if src_rest[k] > src_max and tgt_rest[k] > tgt_max:
+            points.append((k, src_max + 1 if k < len(gold) else n, tgt_max + 1 if k < len(gold) else m))
+    return points
+
+
+def chunks_of_copy(src: list[str], tgt: list[str], gold: list[BeadPair], rng: np.random.Generator) -> list[Chunk]:
+    """One copy of the dev set cut into passages of 4–12 gold beads at random cut points."""
+    points = cut_points(gold, len(src), len(tgt))
+    chunks = []
+    start = 0
+    while start < len(points) - 1:
+        want = points[start][0] + int(rng.integers(4, 13))
+        stop = next((p for p in range(start + 1, len(points)) if points[p][0] >= want), len(points) - 1)
+        (k0, i0, j0), (k1, i1, j1) = points[start], points[stop]
+        beads = tuple((tuple(i - i0 for i in s), tuple(j - j0 for j in t)) for s, t in gold[k0:k1])
+        chunks.append(Chunk(tuple(src[i0:i1]), tuple(tgt[j0:j1]), beads))
+        start = stop
+    return chunks
+
+
+def disguise(line: str, copy: int, index: int) -> str:
+    """The line with the spaces picked by the bits of ``copy`` (rotated by ``index``) made no-break."""
+    if copy == 0:
+        return line
+    parts = line.split(" ")
+    rotation = index % max(len(parts) - 1, 1)
+    out = [parts[0]]
+    for gap, part in enumerate(parts[1:]):
+        bit = (gap + rotation) % (len(parts) - 1)
+        out.append((NO_BREAK_SPACE if (copy >> bit) & 1 else " ") + part)
+    return "".join(out)
+
+
+def build_pair(bench: Path, size: int, seed: int = SEED) -> Pair:
+    """Shuffled copies of the dev set until the source side reaches ``size`` lines (cut at a bead)."""
+    src, tgt = read_sentences(bench / "dev.de"), read_sentences(bench / "dev.fr")
+    gold = read_ladder(bench / "dev.gold")
+    rng = np.random.default_rng(seed)
+    pair = Pair([], [], [])
+    copy = 0
+    while len(pair.src) < size:
+        chunks = chunks_of_copy(src, tgt, gold, rng)
+        for chunk in (chunks[k] for k in rng.permutation(len(chunks))):
+            if len(pair.src) >= size:
+                break
+            append_chunk(pair, chunk, copy)
+        copy += 1
+    return pair
+
+
+def append_chunk(pair: Pair, chunk: Chunk, copy: int) -> None:
+    i0, j0 = len(pair.src), len(pair.tgt)
+    pair.src.extend(disguise(line, copy, i0 + k) for k, line in enumerate(chunk.src))
+    pair.tgt.extend(disguise(line, copy, i0 + k) for k, line in enumerate(chunk.tgt))
+    pair.gold.extend((tuple(i + i0 for i in s), tuple(j + j0 for j in t)) for s, t in chunk.beads)
+
+
+def segmentation(lines: list[str], lang: str) -> Segmentation:
+    """One sentence per line, all in one block (as ``benchmarks/accuracy.py`` aligns the dev set)."""
+    text = "\n".join(lines)
+    starts = np.cumsum([0] + [len(line) + 1 for line in lines[:-1]])
+    document = Document(Path(f"scale.{lang}"), lang, text, (Block(BlockKind.PARAGRAPH, 0, len(text)),))
+    sentences = tuple(
+        Sentence(k, int(start), int(start) + len(line), line, (), 0)
+        for k, (line, start) in enumerate(zip(lines, starts))
+    )
+    return Segmentation(document, sentences)
+
+
+def measure(bench: Path, size: int) -> dict[str, float]:
+    """Align one size end to end (model loaded first, not timed); runs inside the child process."""
+    pair = build_pair(bench, size)
+    embedder = SentenceTransformerEmbedder.load()
+    embedder.encode(["warm up"])
+    source, target = segmentation(pair.src, "de"), segmentation(pair.tgt, "fr")
+    started = time.perf_counter()
+    alignment = align_segmentations(source, target, embedder)
+    seconds = time.perf_counter() - started
+    scores = score([pair.gold], [[(bead.src, bead.tgt) for bead in alignment.beads]])
+    return {
+        "src": len(pair.src),
+        "tgt": len(pair.tgt),
+        "seconds": seconds,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "strict": scores.f1_strict,
+        "lax": scores.f1_lax,
+    }
+
+
+def run_child(bench: Path, size: int) -> dict[str, float]:
+    """``measure`` in a fresh interpreter, so its peak RSS is this size's alone."""
+    command = [sys.executable, __file__, "--child", str(size), "--bench-dir", str(bench)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,50000", help="source sentences per pair, comma-separated")
+    parser.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH, help="directory with dev.de, dev.fr, dev.gold")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.bench_dir, args.child)))
+        return
+    print("sentences/s counts source + target sentences; time is align_segmentations end to end")
+    print("(encoding included, model loading and building the pair not); default model, no cache.")
+    print(f"{'source':>7} {'target':>7} {'seconds':>8} {'sent/s':>7} {'peak RSS':>9} {'strict F1':>9} {'lax F1':>7}")
+    for size in (int(text) for text in args.sizes.split(",")):
+        r = run_child(args.bench_dir, size)
+        rate = (r["src"] + r["tgt"]) / r["seconds"]
+        print(
+            f"{r['src']:>7} {r['tgt']:>7} {r['seconds']:>8.1f} {rate:>7.0f} {r['peak_mb']:>6.0f} MB"
+            f" {r['strict']:>9.3f} {r['lax']:>7.3f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
