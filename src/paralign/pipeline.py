@@ -31,6 +31,13 @@ StageProgress = Callable[[str, int, int], None]
 #: sentences: strict F1 0.911 against 0.886 in two passes), so small inputs keep it.
 TWO_PASS_ABOVE = 2_000
 
+#: Windows longer than this (in characters) are not encoded but summed from
+#: their sentences: a long paragraph's 5-sentence window costs the encoder as
+#: much as 5 sentences and tells it little more than the sum (Text+Berg dev:
+#: identical beads with a cap of 700 characters; the protocol pair encodes
+#: in half the time).
+MAX_WINDOW_CHARS = 1_000
+
 #: A bead of the first pass below this confidence is looked at again with real
 #: window embeddings (on Text+Berg dev ~3% of the beads).
 REFINE_BELOW = 0.5
@@ -72,18 +79,23 @@ def embed_sides(
     config: AlignConfig,
     progress: StageProgress | None = None,
 ) -> list[SideEmbeddings]:
-    """Embed every sentence and every window of consecutive sentences, each distinct text once."""
+    """Embed every sentence and every window of consecutive sentences, each distinct text once.
+
+    Windows over ``MAX_WINDOW_CHARS`` are summed from their sentences instead.
+    """
     max_window = window_sizes_needed(config.max_bead_size)
     per_side = [window_texts(sentences, max_window) for sentences in sides]
-    texts = [text for windows in per_side for level in windows for text in level]
+    texts = [text for windows in per_side for level in windows for text in level if len(text) <= MAX_WINDOW_CHARS]
     vectors, row = _encode_once(texts, embedder, "embedding", progress)
     result = []
     for sentences, windows, starts in zip(sides, per_side, block_starts):
-        arrays = tuple(
-            vectors[[row[text] for text in level]] if level else np.zeros((0, vectors.shape[1]), np.float32)
-            for level in windows
-        )
-        result.append(SideEmbeddings(arrays, _lengths(sentences), starts, tuple(sentences)))
+        lengths = _lengths(sentences)
+        singles = vectors[[row[text] for text in windows[0]]]
+        arrays = approximate_windows(singles, max_window, np.sqrt(lengths))
+        for level, array in zip(windows[1:], arrays[1:]):
+            encoded = [index for index, text in enumerate(level) if text in row]
+            array[encoded] = vectors[[row[level[index]] for index in encoded]]
+        result.append(SideEmbeddings(arrays, lengths, starts, tuple(sentences)))
     return result
 
 
