@@ -85,13 +85,15 @@ def embed_sides(
     """
     max_window = window_sizes_needed(config.max_bead_size)
     per_side = [window_texts(sentences, max_window) for sentences in sides]
-    texts = [text for windows in per_side for level in windows for text in level if len(text) <= MAX_WINDOW_CHARS]
+    singles = [text for windows in per_side for text in windows[0]]
+    texts = singles + [
+        text for windows in per_side for level in windows[1:] for text in level if len(text) <= MAX_WINDOW_CHARS
+    ]
     vectors, row = _encode_once(texts, embedder, "embedding", progress)
     result = []
     for sentences, windows, starts in zip(sides, per_side, block_starts):
         lengths = _lengths(sentences)
-        singles = vectors[[row[text] for text in windows[0]]]
-        arrays = approximate_windows(singles, max_window, np.sqrt(lengths))
+        arrays = approximate_windows(vectors[[row[text] for text in windows[0]]], max_window, np.sqrt(lengths))
         for level, array in zip(windows[1:], arrays[1:]):
             encoded = [index for index, text in enumerate(level) if text in row]
             array[encoded] = vectors[[row[level[index]] for index in encoded]]
