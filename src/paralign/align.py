@@ -85,8 +85,6 @@ class AlignConfig:
             similarity for the margin; 0 falls back to a random sample.
         number_weight: cost of a bead whose two sides mention entirely
             different numbers (scaled down by the share they have in common).
-        imbalance_penalty: extra cost per sentence of difference between the
-            two sides of a bead (1-3 is rarer than 2-2).
         junk_skip_factor: skip cost of a line with no word in it (OCR
             debris such as ``h * "``), as a share of ``skip_cost``.
         temperature: softness of the posterior.
@@ -103,7 +101,6 @@ class AlignConfig:
     block_penalty: float = 1.0
     neighbours: int = 8
     number_weight: float = 0.6
-    imbalance_penalty: float = 0.0
     junk_skip_factor: float = 0.5
     temperature: float = 0.15
     band: int = 10
@@ -330,7 +327,7 @@ class _Scorer:
         cost = (
             0.5 * size * distance
             + config.length_weight * length_penalty
-            + (config.shape_penalty * (size - 2) + config.imbalance_penalty * abs(a - b))
+            + config.shape_penalty * (size - 2)
             + config.block_penalty * straddles
         )
         if config.number_weight:
