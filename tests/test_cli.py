@@ -54,3 +54,13 @@ def test_evaluate_prints_strict_and_lax(tmp_path: Path) -> None:
     result = runner.invoke(app, ["evaluate", str(gold), str(test), "--json"])
     assert result.exit_code == 0, result.output
     assert '"precision_strict": 0.3333' in result.stdout
+
+
+def test_evaluate_reads_a_tei_export_against_its_ladder(tmp_path: Path) -> None:
+    aligned = runner.invoke(app, ["align", str(EN), str(ES), "--out", str(tmp_path), "-q", "--format", "tei,ladder"])
+    assert aligned.exit_code == 0, aligned.output
+    ladder = tmp_path / "bishkek-protocol.en-es.ladder.txt"
+    tei = tmp_path / "bishkek-protocol.en-es.tei.xml"
+    result = runner.invoke(app, ["evaluate", str(ladder), str(tei), "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"f1_strict": 1.0' in result.stdout

@@ -119,23 +119,27 @@ def parse_ladder(text: str, path: Path | str = "<ladder>") -> list[BeadPair]:
 def read_ladder(path: Path | str) -> list[BeadPair]:
     """``parse_ladder`` on a file, with errors that name it."""
     path = Path(path)
+    return _parse_ladder_bytes(read_bytes(path, "alignment file"), path)
+
+
+def _parse_ladder_bytes(data: bytes, path: Path) -> list[BeadPair]:
     try:
-        text = read_bytes(path, "alignment file").decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(path, "is not UTF-8 text") from None
     return parse_ladder(text, path)
 
 
 def read_beads(path: Path | str) -> list[BeadPair]:
-    """Beads from a ladder file or from a paralign TEI export (sniffed by its first character)."""
+    """Beads from a ladder file or from a paralign TEI export (sniffed by its first character); one read."""
     path = Path(path)
-    head = read_bytes(path, "alignment file")[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"<"):
+    data = read_bytes(path, "alignment file")
+    if data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         # Imported here: the export package imports this module for its ladder writer.
         from paralign.export.tei import read_links
 
-        return read_links(path)
-    return read_ladder(path)
+        return read_links(path, data)
+    return _parse_ladder_bytes(data, path)
 
 
 def format_ladder(beads: Iterable[BeadPair], confidences: Iterable[float] | None = None) -> str:

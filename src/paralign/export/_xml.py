@@ -116,14 +116,17 @@ def safe_parser() -> etree.XMLParser:
     )
 
 
-def parse_untrusted(path: Path | str) -> etree._ElementTree:
+def parse_untrusted(path: Path | str, data: bytes | None = None) -> etree._ElementTree:
     """Parse an XML file from a user, refusing entity declarations.
+
+    ``data`` is the file's content when the caller has already read it.
 
     Raises:
         InputError: the file is missing, not well-formed, or declares entities.
     """
     path = Path(path)
-    data = read_bytes(path, "XML file")
+    if data is None:
+        data = read_bytes(path, "XML file")
     if b"<!ENTITY" in data:
         raise InputError(path, "declares XML entities; refused (entity expansion is unsafe)")
     try:

@@ -153,15 +153,16 @@ def write_tei(alignment: Alignment, path: Path) -> Path:
     return atomic_write(path, serialize(build_tei(alignment), frozenset({"s", "head", "p", "quote", "item"})))
 
 
-def read_links(path: Path) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+def read_links(path: Path, data: bytes | None = None) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     """The beads of a paralign TEI export, from its translation ``linkGrp``.
 
-    The file is parsed with ``parse_untrusted``: no entities, no DTD, no network.
+    The file (or its already-read ``data``) is parsed with ``parse_untrusted``:
+    no entities, no DTD, no network.
 
     Raises:
         InputError: not well-formed, hostile, or not a paralign TEI alignment.
     """
-    tree = parse_untrusted(path)
+    tree = parse_untrusted(path, data)
     groups = tree.getroot().findall(f".//{_tei('linkGrp')}[@type='translation']")
     if not groups:
         raise InputError(path, "has no <linkGrp type=\"translation\">; is it a paralign TEI export?")
