@@ -63,8 +63,10 @@ def check_targets(paths: Iterable[Path]) -> None:
             directory, or a target is a read-only file (we never overwrite a
             file someone protected).
     """
+    paths = list(paths)
+    for directory in dict.fromkeys(path.parent for path in paths):
+        check_writable_dir(directory)
     for path in paths:
-        check_writable_dir(path.parent)
         if path.is_dir():
             raise ExportError(path, "is a directory; cannot write an export over it")
         if path.exists() and not path.stat().st_mode & 0o222:
