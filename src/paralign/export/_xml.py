@@ -12,12 +12,13 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from lxml import etree
 
 from paralign.errors import ExportError, InputError
+from paralign.model import FootnoteAnchor
 from paralign.read import read_bytes
 
 
@@ -77,6 +78,26 @@ def atomic_write(path: Path, data: bytes) -> Path:
     except OSError as error:
         raise ExportError(path, f"cannot be written ({error.strerror or error})") from None
     return path
+
+
+#: Makes a format's marker element under a parent, for one anchor.
+MarkerMaker = Callable[[etree._Element, FootnoteAnchor], etree._Element]
+
+
+def fill_mixed(element: etree._Element, pieces: Sequence[str | FootnoteAnchor], marker: MarkerMaker) -> None:
+    """Put text runs and markers into ``element`` in order, through lxml's text and tail.
+
+    ``marker(element, anchor)`` creates the format's marker element as a child
+    (``<ph>`` in TMX and XLIFF, ``<note>`` in TEI, ``<sup>`` in HTML).
+    """
+    last: etree._Element | None = None
+    for piece in pieces:
+        if isinstance(piece, FootnoteAnchor):
+            last = marker(element, piece)
+        elif last is None:
+            element.text = (element.text or "") + piece
+        else:
+            last.tail = (last.tail or "") + piece
 
 
 def indent(element: etree._Element, inline: frozenset[str], level: int = 0) -> None:

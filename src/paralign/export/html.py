@@ -68,7 +68,7 @@ from lxml import etree
 
 from paralign import __version__
 from paralign.export._inline import marker_numbers, sentence_pieces
-from paralign.export._xml import atomic_write
+from paralign.export._xml import atomic_write, fill_mixed
 from paralign.model import LOW_CONFIDENCE, Alignment, Bead, BlockKind, FootnoteAnchor, Segmentation
 
 DATA_ID = "paralign-data"
@@ -282,19 +282,15 @@ def _sentence(
         previous = cell[-1]
         previous.tail = (previous.tail or "") + " "
     span = _sub(cell, "span", **{"class": f"s {kind.value}", "data-s": str(index), "title": f"sentence {index + 1}"})
-    last: etree._Element | None = None
-    for piece in sentence_pieces(segmentation, [index]):
-        if isinstance(piece, FootnoteAnchor):
-            label, paired = badges[piece]
-            last = _sub(
-                span, "sup", **{"class": "note" if paired else "note unpaired", "data-note": str(numbers[piece])}
-            )
-            title = f"note {label}" + ("" if paired else " (unpaired)")
-            _sub(last, "a", label, href=f"#note-{numbers[piece]}", title=title)
-        elif last is None:
-            span.text = (span.text or "") + piece
-        else:
-            last.tail = (last.tail or "") + piece
+
+    def badge(parent: etree._Element, anchor: FootnoteAnchor) -> etree._Element:
+        label, paired = badges[anchor]
+        sup = _sub(parent, "sup", **{"class": "note" if paired else "note unpaired", "data-note": str(numbers[anchor])})
+        title = f"note {label}" + ("" if paired else " (unpaired)")
+        _sub(sup, "a", label, href=f"#note-{numbers[anchor]}", title=title)
+        return sup
+
+    fill_mixed(span, sentence_pieces(segmentation, [index]), badge)
 
 
 def _badge_labels(alignment: Alignment) -> dict[FootnoteAnchor, tuple[str, bool]]:

@@ -20,7 +20,7 @@ from lxml import etree
 from paralign import __version__
 from paralign.errors import InputError
 from paralign.export._inline import sentence_pieces
-from paralign.export._xml import atomic_write, parse_untrusted, serialize
+from paralign.export._xml import atomic_write, fill_mixed, parse_untrusted, serialize
 from paralign.model import LOW_CONFIDENCE, Alignment, BlockKind, FootnoteAnchor, Segmentation
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -134,18 +134,14 @@ def _fill_sentence(
     twins: dict[FootnoteAnchor, FootnoteAnchor],
     notes_by_label: dict[str, str],
 ) -> None:
-    last: etree._Element | None = None
-    for piece in sentence_pieces(segmentation, [index]):
-        if isinstance(piece, FootnoteAnchor):
-            attributes = {"n": piece.label, "place": "foot", _XML + "id": note_id(side, note_numbers[piece])}
-            twin = twins.get(piece)
-            if twin is not None:
-                attributes["corresp"] = f"#{note_id('src', note_numbers[twin])}"
-            last = _sub(s, "note", attributes, notes_by_label.get(piece.label) if side == "src" else None)
-        elif last is None:
-            s.text = (s.text or "") + piece
-        else:
-            last.tail = (last.tail or "") + piece
+    def note(parent: etree._Element, anchor: FootnoteAnchor) -> etree._Element:
+        attributes = {"n": anchor.label, "place": "foot", _XML + "id": note_id(side, note_numbers[anchor])}
+        twin = twins.get(anchor)
+        if twin is not None:
+            attributes["corresp"] = f"#{note_id('src', note_numbers[twin])}"
+        return _sub(parent, "note", attributes, notes_by_label.get(anchor.label) if side == "src" else None)
+
+    fill_mixed(s, sentence_pieces(segmentation, [index]), note)
 
 
 def write_tei(alignment: Alignment, path: Path) -> Path:

@@ -17,7 +17,7 @@ from lxml import etree
 
 from paralign import __version__
 from paralign.export._inline import NotesMode, apply_notes_mode, marker_numbers, sentence_pieces
-from paralign.export._xml import atomic_write, serialize
+from paralign.export._xml import MarkerMaker, atomic_write, fill_mixed, serialize
 from paralign.model import LOW_CONFIDENCE, Alignment, FootnoteAnchor
 
 DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
@@ -60,7 +60,7 @@ def build_tmx(alignment: Alignment, notes: NotesMode = NotesMode.TAGS) -> etree.
             tuv = etree.SubElement(tu, "tuv", {_XML_LANG: lang})
             seg = etree.SubElement(tuv, "seg")
             pieces = apply_notes_mode(sentence_pieces(segmentation, indices), notes, segmentation.document.text)
-            _fill_seg(seg, pieces, numbers, segmentation.document.text)
+            fill_mixed(seg, pieces, _ph_maker(numbers, segmentation.document.text))
     return etree.ElementTree(root)
 
 
@@ -68,19 +68,15 @@ def _prop(tu: etree._Element, kind: str, value: str) -> None:
     etree.SubElement(tu, "prop", type=kind).text = value
 
 
-def _fill_seg(
-    seg: etree._Element, pieces: list[str | FootnoteAnchor], numbers: dict[FootnoteAnchor, int], text: str
-) -> None:
-    """Text runs and ``<ph>`` elements, in order, through lxml's tail mechanics."""
-    last: etree._Element | None = None
-    for piece in pieces:
-        if isinstance(piece, FootnoteAnchor):
-            last = etree.SubElement(seg, "ph", type="fnote", x=str(numbers[piece]))
-            last.text = text[piece.start : piece.end]
-        elif last is None:
-            seg.text = (seg.text or "") + piece
-        else:
-            last.tail = (last.tail or "") + piece
+def _ph_maker(numbers: dict[FootnoteAnchor, int], text: str) -> MarkerMaker:
+    """``<ph type="fnote" x="N">[1]</ph>``: the pair's number, the marker as written."""
+
+    def ph(seg: etree._Element, anchor: FootnoteAnchor) -> etree._Element:
+        element = etree.SubElement(seg, "ph", type="fnote", x=str(numbers[anchor]))
+        element.text = text[anchor.start : anchor.end]
+        return element
+
+    return ph
 
 
 def write_tmx(alignment: Alignment, path: Path, notes: NotesMode = NotesMode.TAGS) -> Path:

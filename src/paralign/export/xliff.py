@@ -35,7 +35,7 @@ from lxml import etree
 
 from paralign import __version__
 from paralign.export._inline import marker_numbers, sentence_pieces
-from paralign.export._xml import atomic_write, serialize
+from paralign.export._xml import MarkerMaker, atomic_write, fill_mixed, serialize
 from paralign.model import LOW_CONFIDENCE, Alignment, Bead, FootnoteAnchor
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -81,9 +81,9 @@ def _trans_unit(alignment: Alignment, bead: Bead, position: int, numbers: dict[F
     low = bead.confidence < LOW_CONFIDENCE
     unit = etree.Element(f"{_X}trans-unit", id=str(position), approved="no" if low else "yes")
     source = etree.SubElement(unit, f"{_X}source")
-    _fill(source, alignment.source.document.text, sentence_pieces(alignment.source, bead.src), numbers)
+    fill_mixed(source, sentence_pieces(alignment.source, bead.src), _ph_maker(numbers, alignment.source.document.text))
     target = etree.SubElement(unit, f"{_X}target", state=STATE_REVIEW if low else STATE_TRANSLATED)
-    _fill(target, alignment.target.document.text, sentence_pieces(alignment.target, bead.tgt), numbers)
+    fill_mixed(target, sentence_pieces(alignment.target, bead.tgt), _ph_maker(numbers, alignment.target.document.text))
     # context-group names must be unique in the whole <file>, hence the bead number.
     group = etree.SubElement(unit, f"{_X}context-group", name=f"paralign-{position}", purpose="information")
     etree.SubElement(group, f"{_X}context", {"context-type": "x-paralign-confidence"}).text = f"{bead.confidence:.4f}"
@@ -95,19 +95,15 @@ def _trans_unit(alignment: Alignment, bead: Bead, position: int, numbers: dict[F
     return unit
 
 
-def _fill(
-    element: etree._Element, text: str, pieces: list[str | FootnoteAnchor], numbers: dict[FootnoteAnchor, int]
-) -> None:
-    """Text runs and ``<ph>`` markers, in order, through lxml's tail mechanics."""
-    last: etree._Element | None = None
-    for piece in pieces:
-        if isinstance(piece, FootnoteAnchor):
-            last = etree.SubElement(element, f"{_X}ph", id=str(numbers[piece]), ctype="x-fnote")
-            last.text = text[piece.start : piece.end]
-        elif last is None:
-            element.text = (element.text or "") + piece
-        else:
-            last.tail = (last.tail or "") + piece
+def _ph_maker(numbers: dict[FootnoteAnchor, int], text: str) -> MarkerMaker:
+    """``<ph id="N" ctype="x-fnote">[1]</ph>``: the pair's number, the marker as written."""
+
+    def ph(parent: etree._Element, anchor: FootnoteAnchor) -> etree._Element:
+        element = etree.SubElement(parent, f"{_X}ph", id=str(numbers[anchor]), ctype="x-fnote")
+        element.text = text[anchor.start : anchor.end]
+        return element
+
+    return ph
 
 
 def xliff_bytes(alignment: Alignment) -> bytes:
