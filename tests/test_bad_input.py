@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import EN, ES, TEXTS
 from typer.testing import CliRunner
 
-from conftest import EN, ES, TEXTS
 from paralign.cli import app
 from paralign.export._xml import parse_untrusted
 from paralign.export.validate import validate_tmx
@@ -73,38 +73,123 @@ CATALOGUE = [
     Case("missing file", lambda t: [str(t / "missing.txt"), str(ES), *out(t)], 1, r"missing\.txt: no such file"),
     Case("directory instead of file", lambda t: [str(t), str(ES), *out(t)], 1, r": is a directory, not a text file"),
     Case("empty file", lambda t: [write(t, "empty.txt", b""), str(ES), *out(t)], 1, r"empty\.txt: is empty"),
-    Case("whitespace only", lambda t: [write(t, "blank.txt", " \n\t\n  \n"), str(ES), *out(t)], 1, r"blank\.txt: contains only whitespace"),
-    Case("binary (PNG bytes)", lambda t: [write(t, "image.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8), str(ES), *out(t)], 1, r"image\.txt: is a binary file, not text"),
-    Case("UTF-8 with BOM", lambda t: spanish_as(t, codecs.BOM_UTF8 + SPANISH.encode("utf-8")), 0, r"byte order mark removed \(UTF-8\)"),
-    Case("UTF-16 LE with BOM", lambda t: spanish_as(t, codecs.BOM_UTF16_LE + SPANISH.encode("utf-16-le")), 0, r"byte order mark removed \(UTF-16-LE\)"),
-    Case("UTF-16 BE with BOM", lambda t: spanish_as(t, codecs.BOM_UTF16_BE + SPANISH.encode("utf-16-be")), 0, r"byte order mark removed \(UTF-16-BE\)"),
+    Case(
+        "whitespace only",
+        lambda t: [write(t, "blank.txt", " \n\t\n  \n"), str(ES), *out(t)],
+        1,
+        r"blank\.txt: contains only whitespace",
+    ),
+    Case(
+        "binary (PNG bytes)",
+        lambda t: [write(t, "image.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8), str(ES), *out(t)],
+        1,
+        r"image\.txt: is a binary file, not text",
+    ),
+    Case(
+        "UTF-8 with BOM",
+        lambda t: spanish_as(t, codecs.BOM_UTF8 + SPANISH.encode("utf-8")),
+        0,
+        r"byte order mark removed \(UTF-8\)",
+    ),
+    Case(
+        "UTF-16 LE with BOM",
+        lambda t: spanish_as(t, codecs.BOM_UTF16_LE + SPANISH.encode("utf-16-le")),
+        0,
+        r"byte order mark removed \(UTF-16-LE\)",
+    ),
+    Case(
+        "UTF-16 BE with BOM",
+        lambda t: spanish_as(t, codecs.BOM_UTF16_BE + SPANISH.encode("utf-16-be")),
+        0,
+        r"byte order mark removed \(UTF-16-BE\)",
+    ),
     Case("cp1252, detected", lambda t: spanish_as(t, SPANISH.encode("cp1252")), 0, r"decoded as Windows-1252"),
     Case(
         "cp1252, --encoding",
-        lambda t: [write(t, "en.txt", ENGLISH.encode("cp1252")), write(t, "es.txt", SPANISH.encode("cp1252")), "--encoding", "cp1252", *out(t)],
+        lambda t: [
+            write(t, "en.txt", ENGLISH.encode("cp1252")),
+            write(t, "es.txt", SPANISH.encode("cp1252")),
+            "--encoding",
+            "cp1252",
+            *out(t),
+        ],
         0,
         r"^$",
     ),
-    Case("CRLF line ends", lambda t: spanish_as(t, SPANISH.replace("\n", "\r\n").encode("utf-8")), 0, r"CRLF or CR line ends converted"),
-    Case("lone CR line ends", lambda t: spanish_as(t, SPANISH.replace("\n", "\r").encode("utf-8")), 0, r"CRLF or CR line ends converted"),
+    Case(
+        "CRLF line ends",
+        lambda t: spanish_as(t, SPANISH.replace("\n", "\r\n").encode("utf-8")),
+        0,
+        r"CRLF or CR line ends converted",
+    ),
+    Case(
+        "lone CR line ends",
+        lambda t: spanish_as(t, SPANISH.replace("\n", "\r").encode("utf-8")),
+        0,
+        r"CRLF or CR line ends converted",
+    ),
     Case(
         "NUL and other XML-illegal controls",
-        lambda t: spanish_as(t, SPANISH.replace("Bakú", "Ba\x00kú\x07", 2).replace("CEI", "CEI\x1b", 1).encode("utf-8")),
+        lambda t: spanish_as(
+            t, SPANISH.replace("Bakú", "Ba\x00kú\x07", 2).replace("CEI", "CEI\x1b", 1).encode("utf-8")
+        ),
         0,
         r"5 control characters illegal in XML removed",
     ),
-    Case("5 MB single line", lambda t: [write(t, "huge.txt", "lorem ipsum " * 420_000), str(ES), *out(t)], 1, r"huge\.txt: line 1: a sentence of 5,039,999 characters"),
-    Case("unknown --encoding", lambda t: [str(EN), str(ES), "--encoding", "klingon", *out(t)], 1, r"unknown encoding 'klingon'"),
-    Case("wrong --encoding", lambda t: [str(EN), str(ES), "--encoding", "ascii", *out(t)], 1, r"bishkek-protocol\.en\.txt: not valid ascii at byte \d+"),
-    Case("both files the same language", lambda t: [str(EN), str(EN), *out(t)], 3, r"looks like 'en' \(p=1\.00\), not the declared 'es'"),
-    Case("source and target swapped", lambda t: [str(ES), str(EN), *out(t)], 3, r"bishkek-protocol\.es\.txt: looks like 'es'.*not the declared 'en'"),
-    Case("two unrelated texts", lambda t: [str(TEXTS / "peace-process.en.txt"), str(ES), *out(t)], 3, r"only \d+% of sentences align with confidence"),
+    Case(
+        "5 MB single line",
+        lambda t: [write(t, "huge.txt", "lorem ipsum " * 420_000), str(ES), *out(t)],
+        1,
+        r"huge\.txt: line 1: a sentence of 5,039,999 characters",
+    ),
+    Case(
+        "unknown --encoding",
+        lambda t: [str(EN), str(ES), "--encoding", "klingon", *out(t)],
+        1,
+        r"unknown encoding 'klingon'",
+    ),
+    Case(
+        "wrong --encoding",
+        lambda t: [str(EN), str(ES), "--encoding", "ascii", *out(t)],
+        1,
+        r"bishkek-protocol\.en\.txt: not valid ascii at byte \d+",
+    ),
+    Case(
+        "both files the same language",
+        lambda t: [str(EN), str(EN), *out(t)],
+        3,
+        r"looks like 'en' \(p=1\.00\), not the declared 'es'",
+    ),
+    Case(
+        "source and target swapped",
+        lambda t: [str(ES), str(EN), *out(t)],
+        3,
+        r"bishkek-protocol\.es\.txt: looks like 'es'.*not the declared 'en'",
+    ),
+    Case(
+        "two unrelated texts",
+        lambda t: [str(TEXTS / "peace-process.en.txt"), str(ES), *out(t)],
+        3,
+        r"only \d+% of sentences align with confidence",
+    ),
     Case("output directory missing", lambda t: [str(EN), str(ES), "--out", str(t / "new" / "deeper")], 0, r"^$"),
-    Case("output directory not writable", lambda t: [str(EN), str(ES), "--out", "/proc/paralign-exports"], 1, r"/proc/paralign-exports: (is not writable|cannot be)"),
+    Case(
+        "output directory not writable",
+        lambda t: [str(EN), str(ES), "--out", "/proc/paralign-exports"],
+        1,
+        r"/proc/paralign-exports: (is not writable|cannot be)",
+    ),
     Case("output directory is a file", file_as_out_dir, 1, r"out: is a file, not a directory"),
     Case("output path is a directory", directory_in_the_way, 1, r"bishkek-protocol\.en-es\.tei\.xml: is a directory"),
-    Case("output path is a read-only file", read_only_export, 1, r"bishkek-protocol\.en-es\.tmx: exists and is read-only"),
-    Case("model path that does not exist", lambda t: [str(EN), str(ES), "--model", str(t / "no-model"), *out(t)], 1, r"no-model: is not installed locally"),
+    Case(
+        "output path is a read-only file", read_only_export, 1, r"bishkek-protocol\.en-es\.tmx: exists and is read-only"
+    ),
+    Case(
+        "model path that does not exist",
+        lambda t: [str(EN), str(ES), "--model", str(t / "no-model"), *out(t)],
+        1,
+        r"no-model: is not installed locally",
+    ),
 ]
 
 
@@ -137,7 +222,9 @@ def test_read_only_export_is_left_untouched(tmp_path: Path) -> None:
 
 
 def test_unrelated_texts_export_with_allow_low_confidence(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["align", "-q", str(TEXTS / "peace-process.en.txt"), str(ES), *out(tmp_path), "--allow-low-confidence"])
+    result = runner.invoke(
+        app, ["align", "-q", str(TEXTS / "peace-process.en.txt"), str(ES), *out(tmp_path), "--allow-low-confidence"]
+    )
     assert result.exit_code == 0, result.output
     assert "does not look like a translation" in result.stderr
     assert any(line.startswith("warning: ") for line in result.stdout.splitlines())

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import EN, ES
 from typer.testing import CliRunner
 
-from conftest import EN, ES
 from paralign.cli import app
 
 runner = CliRunner()
@@ -21,12 +21,29 @@ def test_align_writes_both_exports_and_a_summary(tmp_path: Path) -> None:
     assert lines[2] == "beads: 23 (22 × 1-1, 1 × 1-0)"
     assert lines[3].startswith("confidence: mean ")
     assert lines[4] == "notes: 7 paired: 1→505, 2→506, 3→507, 4→508, 5→509, 6→510, 7→511"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bishkek-protocol.en-es.tei.xml", "bishkek-protocol.en-es.tmx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "bishkek-protocol.en-es.tei.xml",
+        "bishkek-protocol.en-es.tmx",
+    ]
 
 
 def test_regional_language_codes_reach_the_exports(tmp_path: Path) -> None:
     result = runner.invoke(
-        app, ["align", str(EN), str(ES), "--src-lang", "en-GB", "--tgt-lang", "es-ES", "--out", str(tmp_path), "-q", "--format", "tmx"]
+        app,
+        [
+            "align",
+            str(EN),
+            str(ES),
+            "--src-lang",
+            "en-GB",
+            "--tgt-lang",
+            "es-ES",
+            "--out",
+            str(tmp_path),
+            "-q",
+            "--format",
+            "tmx",
+        ],
     )
     assert result.exit_code == 0, result.output
     tmx = (tmp_path / "bishkek-protocol.en-GB-es-ES.tmx").read_text(encoding="utf-8")

@@ -84,7 +84,9 @@ def test_sheet_with_a_skipped_sentence_is_refused(sheet: Path) -> None:
 def test_presplit_input_aligns_line_by_line(embedder: object, tmp_path: Path) -> None:
     src = tmp_path / "src.txt"
     tgt = tmp_path / "tgt.txt"
-    src.write_text("The cat sleeps on the sofa.\nIt is raining in Madrid today.\nThe museum opens at nine.\n", encoding="utf-8")
+    src.write_text(
+        "The cat sleeps on the sofa.\nIt is raining in Madrid today.\nThe museum opens at nine.\n", encoding="utf-8"
+    )
     tgt.write_text("Le chat dort sur le canapé.\nLe musée ouvre à neuf heures.\n", encoding="utf-8")
     from paralign.pipeline import align_texts
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from lxml import etree
 
-from conftest import ROOT
 from paralign.export import NotesMode, build_tei, build_tmx, export_stem, write_exports
 from paralign.export._xml import parse_untrusted
 from paralign.export.validate import validate_tei, validate_tmx
@@ -106,7 +106,9 @@ def test_committed_exports_match_a_fresh_run(protocol: Alignment, written: dict[
     for fresh in written.values():
         committed = ROOT / "exports" / fresh.name
         assert committed.exists(), f"{committed} is not committed"
-        assert committed.read_bytes() == fresh.read_bytes(), f"{committed.name} differs from a fresh run: regenerate exports/"
+        assert committed.read_bytes() == fresh.read_bytes(), (
+            f"{committed.name} differs from a fresh run: regenerate exports/"
+        )
 
 
 def test_tei_of_built_tree_round_trips(protocol: Alignment) -> None:

@@ -1,8 +1,8 @@
 """The public API is exactly ``paralign.__all__``, and every name in it exists."""
 
 from __future__ import annotations
-
 import __future__
+
 import types
 
 import paralign

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from conftest import EN, ES
+
 from paralign.footnotes import MarkerStyle, detect_anchors, find_anchors
 from paralign.read import read_document
 

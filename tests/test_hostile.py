@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import EN, ES, ROOT
 from typer.testing import CliRunner
 
-from conftest import EN, ES, ROOT
 from paralign.cli import app
 from paralign.errors import InputError
 from paralign.export._xml import parse_untrusted
@@ -56,7 +56,10 @@ def test_evaluate_refuses_entity_declarations(content: str, tmp_path: Path) -> N
     result = runner.invoke(app, ["evaluate", str(gold), str(hostile)])
     assert time.monotonic() - started < 10
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"paralign: error: {hostile}: declares XML entities; refused (entity expansion is unsafe)"
+    assert (
+        result.stderr.strip()
+        == f"paralign: error: {hostile}: declares XML entities; refused (entity expansion is unsafe)"
+    )
     assert "root:" not in result.output and "lollol" not in result.output
 
 
@@ -109,14 +112,19 @@ KILL_SCRIPT = textwrap.dedent(
 def test_sigterm_leaves_earlier_exports_untouched(stage: str, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    earlier = {name: f"earlier {name}".encode() for name in ("bishkek-protocol.en-es.tmx", "bishkek-protocol.en-es.tei.xml")}
+    earlier = {
+        name: f"earlier {name}".encode() for name in ("bishkek-protocol.en-es.tmx", "bishkek-protocol.en-es.tei.xml")
+    }
     for name, data in earlier.items():
         (out / name).write_bytes(data)
     marker = tmp_path / "stalled"
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     process = subprocess.Popen(
         [sys.executable, "-c", KILL_SCRIPT, str(marker), stage, "align", "-q", str(EN), str(ES), "--out", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
     )
     deadline = time.monotonic() + 240
     while not marker.exists():

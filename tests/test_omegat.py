@@ -235,9 +235,7 @@ def compare(source: list[str], target: list[str], expected: list[str | None]) ->
 
 
 @pytest.mark.parametrize(("mode", "markers"), [(NotesMode.TEXT, "text"), (NotesMode.STRIP, "strip")])
-def test_every_unit_is_a_100_percent_match(
-    protocol: Alignment, tmp_path: Path, mode: NotesMode, markers: str
-) -> None:
+def test_every_unit_is_a_100_percent_match(protocol: Alignment, tmp_path: Path, mode: NotesMode, markers: str) -> None:
     """``text`` against the English as written, ``strip`` against it without markers: 22 of 22."""
     source = english_paragraphs(protocol, markers)
     project = make_project(tmp_path, protocol, mode, "article.txt", as_text_file(source))

@@ -23,7 +23,9 @@ EXAMPLES = 300
 
 characters = st.one_of(
     st.characters(codec="utf-8", exclude_categories=("Cs",)),  # anything encodable, astral included
-    st.sampled_from(list("«»“”\"'‘’&<>;") + ["\u05d0", "\u05e9", "\u0627", "\u0644", "\u200f", "\U0001f600", "\U0002a6d6"]),
+    st.sampled_from(
+        list("«»“”\"'‘’&<>;") + ["\u05d0", "\u05e9", "\u0627", "\u0644", "\u200f", "\U0001f600", "\U0002a6d6"]
+    ),
     st.sampled_from([chr(c) for c in range(0, 32)] + ["\ufffe", "\uffff", "\x7f"]),
 )
 words = st.text(characters, min_size=1, max_size=12)

@@ -3,8 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import EN, ES
+
 from paralign.errors import InputError
 from paralign.model import BlockKind
 from paralign.read import read_document, split_blocks

@@ -6,13 +6,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import pytest
+from conftest import EN, ES
 
 from paralign import read, segment
 from paralign.embed import Embedder, Progress
 from paralign.model import Alignment, Segmentation
 from paralign.pipeline import align_segmentations
-
-from conftest import EN, ES
 
 
 class CountingEmbedder:

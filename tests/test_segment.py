@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from conftest import EN, ES
+
 from paralign.read import read_document
 from paralign.segment import punkt_tokenizer, segment
 

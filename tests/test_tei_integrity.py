@@ -50,7 +50,11 @@ def jing(*paths: Path) -> subprocess.CompletedProcess[str]:
     if JING is None:
         pytest.skip("jing is not installed (Debian: apt install jing); lxml's RELAX NG check still runs in test_export")
     return subprocess.run(
-        [JING, str(schema_path("tei_all.rng")), *map(str, paths)], capture_output=True, text=True, timeout=120, check=False
+        [JING, str(schema_path("tei_all.rng")), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -141,9 +145,7 @@ def test_links_follow_the_beads_and_fall_back_to_the_other_text(tree: etree._Ele
             fallbacks["src"] += 1
         else:
             assert targets == src + tgt
-    expected = Counter(
-        {"tgt": sum(1 for b in case.beads if not b.tgt), "src": sum(1 for b in case.beads if not b.src)}
-    )
+    expected = Counter({"tgt": sum(1 for b in case.beads if not b.tgt), "src": sum(1 for b in case.beads if not b.src)})
     assert fallbacks == expected and fallbacks["tgt"] >= 1
 
 

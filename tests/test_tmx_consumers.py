@@ -8,10 +8,10 @@ exactly as the user gave them, in the header and in every ``<tuv>``.
 from __future__ import annotations
 
 import pytest
+from conftest import EN, ES
 from lxml import etree
 from translate.storage.tmx import tmxfile
 
-from conftest import EN, ES
 from paralign.embed import SentenceTransformerEmbedder
 from paralign.export import NotesMode, build_tmx
 from paralign.export._xml import serialize

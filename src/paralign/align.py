@@ -157,9 +157,7 @@ class SideEmbeddings:
 def bead_shapes(max_bead_size: int) -> list[tuple[int, int]]:
     """All bead shapes ``(n_src, n_tgt)`` up to ``max_bead_size`` sentences, skips first."""
     shapes = [(1, 0), (0, 1)]
-    shapes += [
-        (a, b) for total in range(2, max_bead_size + 1) for a in range(1, total) for b in (total - a,)
-    ]
+    shapes += [(a, b) for total in range(2, max_bead_size + 1) for a in range(1, total) for b in (total - a,)]
     return shapes
 
 
@@ -601,9 +599,7 @@ class _Fill:
     back: list[np.ndarray]
 
 
-def _fill(
-    scorer: _Scorer, table: _CostTable, region: _Region, shapes: list[tuple[int, int]], keep_hard: bool
-) -> _Fill:
+def _fill(scorer: _Scorer, table: _CostTable, region: _Region, shapes: list[tuple[int, int]], keep_hard: bool) -> _Fill:
     """Forward pass: best (hard) and soft-min (soft) cost to reach every cell."""
     n, m = scorer.src.size, scorer.tgt.size
     temperature = scorer.config.temperature
@@ -676,7 +672,9 @@ def _softmin(stacked: np.ndarray, temperature: float) -> np.ndarray:
     return result
 
 
-def _traceback(fill: _Fill, region: _Region, shapes: list[tuple[int, int]], n: int, m: int) -> list[tuple[int, int, int]]:
+def _traceback(
+    fill: _Fill, region: _Region, shapes: list[tuple[int, int]], n: int, m: int
+) -> list[tuple[int, int, int]]:
     """Walk the back pointers from (n, m); returns beads as (i, j, shape index), in order."""
     path = []
     i, j = n, m

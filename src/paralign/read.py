@@ -62,7 +62,9 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, l
             try:
                 return data[len(bom) :].decode(codec), warnings
             except UnicodeDecodeError as error:
-                raise InputError(path, f"starts with a {codec} byte order mark but is not valid {codec} at byte {error.start}") from None
+                raise InputError(
+                    path, f"starts with a {codec} byte order mark but is not valid {codec} at byte {error.start}"
+                ) from None
     if data.startswith(_BINARY_SIGNATURES) or data.count(b"\x00") > len(data) // 10:
         raise InputError(path, "is a binary file, not text")
     try:
@@ -213,7 +215,11 @@ def _classify(text: str, start: int, end: int, previous: Block | None, is_last: 
         # A bullet is layout and is dropped; a number or letter ("2.", "b)") is content.
         bullet = text[start] in "-*•–"
         return Block(BlockKind.LIST_ITEM, item.end() if bullet else start, end)
-    if previous is not None and text[previous.start : previous.end].rstrip().endswith(":") and previous.kind != BlockKind.HEADING:
+    if (
+        previous is not None
+        and text[previous.start : previous.end].rstrip().endswith(":")
+        and previous.kind != BlockKind.HEADING
+    ):
         return Block(BlockKind.QUOTE, start, end)
     return Block(BlockKind.PARAGRAPH, start, end)
 
@@ -223,7 +229,9 @@ def _mark_headings(text: str, blocks: list[Block]) -> list[Block]:
     marked = []
     for position, block in enumerate(blocks):
         body = text[block.start : block.end]
-        followed_by_prose = position + 1 < len(blocks) and (blocks[position + 1].end - blocks[position + 1].start) > len(body)
+        followed_by_prose = position + 1 < len(blocks) and (
+            blocks[position + 1].end - blocks[position + 1].start
+        ) > len(body)
         if (
             block.kind == BlockKind.PARAGRAPH
             and followed_by_prose

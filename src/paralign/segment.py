@@ -17,7 +17,7 @@ import bisect
 import importlib
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
@@ -58,7 +58,7 @@ def base_language(lang: str) -> str:
     return lang.replace("_", "-").split("-")[0].lower()
 
 
-@lru_cache(maxsize=None)
+@cache
 def punkt_tokenizer(lang: str) -> PunktSentenceTokenizer:
     """NLTK's Punkt with NLTK's trained parameters for ``lang``.
 
@@ -143,7 +143,9 @@ def segment(document: Document) -> Segmentation:
         if pending and sentences:
             last = sentences[-1]
             extra = tuple(a for _, a in pending)
-            sentences[-1] = Sentence(last.index, last.start, max(last.end, extra[-1].end), last.text, last.anchors + extra, last.block)
+            sentences[-1] = Sentence(
+                last.index, last.start, max(last.end, extra[-1].end), last.text, last.anchors + extra, last.block
+            )
     if not sentences:
         raise InputError(document.path, "holds no sentence to align")
     _check_lengths(document, sentences)

@@ -53,7 +53,9 @@ def confident_share(alignment: Alignment) -> float:
     """Share of all sentences (both sides) that sit in two-sided beads of confidence ≥ LOW_CONFIDENCE."""
     total = len(alignment.source.sentences) + len(alignment.target.sentences)
     confident = sum(
-        len(bead.src) + len(bead.tgt) for bead in alignment.beads if bead.src and bead.tgt and bead.confidence >= LOW_CONFIDENCE
+        len(bead.src) + len(bead.tgt)
+        for bead in alignment.beads
+        if bead.src and bead.tgt and bead.confidence >= LOW_CONFIDENCE
     )
     return confident / total if total else 0.0
 

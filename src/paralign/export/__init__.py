@@ -32,7 +32,20 @@ SUFFIXES = {
 FORMATS = tuple(SUFFIXES)
 DEFAULT_FORMATS = ("tmx", "tei")
 
-__all__ = ["DEFAULT_FORMATS", "FORMATS", "SUFFIXES", "NotesMode", "build_tei", "build_tmx", "check_targets", "export_paths", "export_stem", "write_exports", "write_tei", "write_tmx"]
+__all__ = [
+    "DEFAULT_FORMATS",
+    "FORMATS",
+    "SUFFIXES",
+    "NotesMode",
+    "build_tei",
+    "build_tmx",
+    "check_targets",
+    "export_paths",
+    "export_stem",
+    "write_exports",
+    "write_tei",
+    "write_tmx",
+]
 
 
 def export_stem(source_path: Path, src_lang: str, tgt_lang: str) -> str:
@@ -46,7 +59,9 @@ def export_stem(source_path: Path, src_lang: str, tgt_lang: str) -> str:
     return f"{stem}.{src_lang}-{tgt_lang}"
 
 
-def export_paths(out_dir: Path | str, source_path: Path, src_lang: str, tgt_lang: str, formats: Iterable[str]) -> dict[str, Path]:
+def export_paths(
+    out_dir: Path | str, source_path: Path, src_lang: str, tgt_lang: str, formats: Iterable[str]
+) -> dict[str, Path]:
     """Where each format will be written, so the paths can be checked before any work."""
     unknown = [fmt for fmt in formats if fmt not in SUFFIXES]
     if unknown:

@@ -114,4 +114,3 @@ def xliff_bytes(alignment: Alignment) -> bytes:
 def write_xliff(alignment: Alignment, path: Path) -> Path:
     """Build and write atomically; returns ``path``."""
     return atomic_write(path, xliff_bytes(alignment))
-
