@@ -41,6 +41,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from paralign import dp
 from paralign.model import Bead
 
 _INF = np.inf
@@ -142,16 +143,6 @@ class SideEmbeddings:
             return np.zeros(self.size, dtype=np.int64)
         marks = self.block_starts.astype(np.int64)
         return np.cumsum(marks) - marks[:1]
-
-    def reversed(self) -> SideEmbeddings:
-        """The same side read backwards: window i now ends where it started."""
-        starts = None
-        if self.block_starts is not None:
-            # A block start before sentence i becomes a block end after it, i.e. a start before i-1.
-            ends = np.concatenate([self.block_starts[1:], [True]])
-            starts = ends[::-1].copy()
-        texts = self.texts[::-1] if self.texts is not None else None
-        return SideEmbeddings(tuple(w[::-1] for w in self.windows), self.lengths[::-1], starts, texts)
 
 
 def bead_shapes(max_bead_size: int) -> list[tuple[int, int]]:
@@ -280,29 +271,6 @@ class _Scorer:
             config=config,
         )
 
-    def reversed(self) -> _Scorer:
-        src, tgt = self.src.reversed(), self.tgt.reversed()
-        return _Scorer(
-            src=src,
-            tgt=tgt,
-            src_norms=tuple(n[::-1] for n in self.src_norms),
-            tgt_norms=tuple(n[::-1] for n in self.tgt_norms),
-            src_bags=tuple(b[::-1] for b in self.src_bags),
-            tgt_bags=tuple(b[::-1] for b in self.tgt_bags),
-            src_skip=self.src_skip[::-1],
-            tgt_skip=self.tgt_skip[::-1],
-            src_cumlen=self.src_cumlen[-1] - self.src_cumlen[::-1],
-            tgt_cumlen=self.tgt_cumlen[-1] - self.tgt_cumlen[::-1],
-            src_boundaries=src.boundaries(),
-            tgt_boundaries=tgt.boundaries(),
-            length_ratio=self.length_ratio,
-            config=self.config,
-        )
-
-    def skip_costs(self, side: str) -> np.ndarray:
-        """Cost of leaving each sentence of ``side`` unaligned."""
-        return self.src_skip if side == "src" else self.tgt_skip
-
     def block_costs(self, rows: slice, a: int, cols: slice, b: int) -> np.ndarray:
         """Costs of beads taking src ``i … i+a-1`` and tgt ``j … j+b-1``, for all ``i`` in ``rows``, ``j`` in ``cols``.
 
@@ -353,32 +321,28 @@ class _Scorer:
 
 
 @dataclass(frozen=True)
-class _CostTable:
-    """The cost of every bead that starts inside the search region, computed once.
+class _Grid:
+    """The search region laid out flat, with the cost of every bead that starts inside it, computed once.
 
-    ``values[(a, b)][offsets[i] + j - lo[i]]`` is the cost of the bead of
-    shape ``(a, b)`` starting at cell ``(i, j)``. Forward and backward passes
-    share it (the backward one reads it through mirrored indices), and it
-    holds one float per region cell and shape: linear in the band.
+    ``costs[k, offsets[i] + j - lo[i]]`` is the cost of the bead of shape
+    ``shapes[k + 2]`` (the skips come first and are priced per sentence)
+    starting at cell ``(i, j)``. The forward and backward passes share it,
+    and it holds one float per region cell and shape: linear in the band.
     """
 
     lo: np.ndarray
+    hi: np.ndarray
     offsets: np.ndarray
-    values: dict[tuple[int, int], np.ndarray]
-    n: int
-    m: int
-    mirrored: bool = False
+    costs: np.ndarray
+    shapes: list[tuple[int, int]]
 
     @classmethod
-    def build(cls, scorer: _Scorer, region: _Region, shapes: list[tuple[int, int]]) -> _CostTable:
+    def build(cls, scorer: _Scorer, region: _Region, shapes: list[tuple[int, int]]) -> _Grid:
         n, m = scorer.src.size, scorer.tgt.size
-        widths = region.hi - region.lo + 1
-        offsets = np.concatenate([[0], np.cumsum(widths)])
-        values = {}
-        for a, b in shapes:
-            if a == 0 or b == 0:
-                continue
-            table = np.full(int(offsets[-1]), _INF, dtype=np.float32)
+        offsets = np.concatenate([[0], np.cumsum(region.hi - region.lo + 1)]).astype(np.int64)
+        beads = shapes[dp.FIRST_BEAD :]
+        costs = np.full((len(beads), int(offsets[-1])), _INF, dtype=np.float32)
+        for k, (a, b) in enumerate(beads):
             for first in range(0, n - a + 1, _BLOCK_ROWS):
                 last = min(first + _BLOCK_ROWS, n - a + 1)
                 col_lo, col_hi = int(region.lo[first]), min(int(region.hi[first:last].max()), m - b)
@@ -388,27 +352,34 @@ class _CostTable:
                 for i in range(first, last):
                     lo, hi = int(region.lo[i]), min(int(region.hi[i]), m - b)
                     if hi >= lo:
-                        table[offsets[i] : offsets[i] + hi - lo + 1] = block[i - first, lo - col_lo : hi - col_lo + 1]
-            values[(a, b)] = table
-        return cls(region.lo, offsets, values, n, m)
+                        costs[k, offsets[i] : offsets[i] + hi - lo + 1] = block[i - first, lo - col_lo : hi - col_lo + 1]
+        return cls(region.lo, region.hi, offsets, costs, shapes)
 
-    def reversed(self) -> _CostTable:
-        """The same table seen from the end of both documents."""
-        return replace(self, mirrored=not self.mirrored)
+    def cell(self, i: int, j: int) -> int:
+        return int(self.offsets[i] + j - self.lo[i])
 
-    def lookup(self, i: int, a: int, js: np.ndarray, b: int) -> np.ndarray:
-        """Costs of the beads of shape ``(a, b)`` starting at ``(i, j)`` for each ``j`` in ``js``."""
-        if self.mirrored:
-            i, js = self.n - i - a, self.m - js - b
-        return self.values[(a, b)][self.offsets[i] + js - self.lo[i]].astype(np.float64)
+    def _arguments(self, scorer: _Scorer) -> tuple:
+        beads = np.array(self.shapes[dp.FIRST_BEAD :], dtype=np.int64).reshape(-1, 2)
+        return (
+            self.lo, self.hi, self.offsets, self.costs, beads[:, 0].copy(), beads[:, 1].copy(),
+            scorer.src_skip.astype(np.float64), scorer.tgt_skip.astype(np.float64), float(scorer.config.temperature),
+        )
 
-    def run(self, i: int, a: int, first: int, last: int, b: int) -> np.ndarray:
-        """``lookup`` for the contiguous ``j = first … last``: a slice, not a gather (the DP's inner step)."""
-        if self.mirrored:
-            i, first, last = self.n - i - a, self.m - last - b, self.m - first - b
-        start = int(self.offsets[i]) + first - int(self.lo[i])
-        values = self.values[(a, b)][start : start + last - first + 1]
-        return values[::-1] if self.mirrored else values
+    def forward(self, scorer: _Scorer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Best and soft-min cost of reaching every cell, and the back pointers (see ``dp.forward``)."""
+        return dp.forward(*self._arguments(scorer))
+
+    def backward(self, scorer: _Scorer) -> np.ndarray:
+        """Soft-min cost from every cell to the end (see ``dp.backward``)."""
+        return dp.backward(*self._arguments(scorer))
+
+    def step(self, scorer: _Scorer, i: int, j: int, shape_index: int) -> float:
+        """Cost of the bead of ``shapes[shape_index]`` starting at ``(i, j)``."""
+        if shape_index == dp.DELETION:
+            return float(scorer.src_skip[i])
+        if shape_index == dp.INSERTION:
+            return float(scorer.tgt_skip[j])
+        return float(self.costs[shape_index - dp.FIRST_BEAD, self.cell(i, j)])
 
 
 def _skip_costs(side: SideEmbeddings, config: AlignConfig) -> np.ndarray:
@@ -516,9 +487,6 @@ class _Region:
     def full(cls, n: int, m: int) -> _Region:
         return cls(np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64))
 
-    def reversed(self, m: int) -> _Region:
-        return _Region(m - self.hi[::-1], m - self.lo[::-1])
-
     def transposed(self, m: int) -> _Region:
         """For each column ``j`` (0…m), the rows whose range contains it (the band is monotone)."""
         columns = np.arange(m + 1)
@@ -537,7 +505,7 @@ def _search_region(src: SideEmbeddings, tgt: SideEmbeddings, config: AlignConfig
     if (n + 1) * (m + 1) <= config.max_full_cells or min(n, m) < 4:
         return _Region.full(n, m)
     coarse_config = replace(config, max_bead_size=3)
-    coarse_beads, _ = _viterbi(_coarsen(src), _coarsen(tgt), coarse_config)
+    coarse_beads = _viterbi(_coarsen(src), _coarsen(tgt), coarse_config)
     points = _path_points(coarse_beads, scale=2)
     return _band_around(points, n, m, config.band)
 
@@ -590,114 +558,28 @@ def _band_around(points: list[tuple[int, int]], n: int, m: int, width: int) -> _
 # Dynamic programme
 
 
-@dataclass
-class _Fill:
-    """DP tables for one pass, stored row by row over the region."""
-
-    hard: list[np.ndarray]
-    soft: list[np.ndarray]
-    back: list[np.ndarray]
-
-
-def _fill(scorer: _Scorer, table: _CostTable, region: _Region, shapes: list[tuple[int, int]], keep_hard: bool) -> _Fill:
-    """Forward pass: best (hard) and soft-min (soft) cost to reach every cell."""
-    n, m = scorer.src.size, scorer.tgt.size
-    temperature = scorer.config.temperature
-    src_skip = scorer.skip_costs("src")
-    tgt_skip = scorer.skip_costs("tgt")
-    tgt_skip_cum = np.concatenate([[0.0], np.cumsum(tgt_skip)])
-    hard_rows: list[np.ndarray] = []
-    soft_rows: list[np.ndarray] = []
-    back_rows: list[np.ndarray] = []
-    for i in range(n + 1):
-        lo, hi = int(region.lo[i]), int(region.hi[i])
-        cols = np.arange(lo, hi + 1)
-        hard = np.full(len(cols), _INF)
-        # One row per incoming shape, filled in order; rows left unused are not read.
-        soft_terms = np.full((len(shapes) + 1, len(cols)), _INF)
-        used = 0
-        back = np.full(len(cols), -1, dtype=np.int8)
-        if i == 0 and lo == 0:
-            hard[0] = 0.0
-            soft_terms[0, 0] = 0.0
-            used = 1
-        for shape_index, (a, b) in enumerate(shapes):
-            if a == 0 or a > i:
-                continue
-            prev_lo, prev_hi = int(region.lo[i - a]), int(region.hi[i - a])
-            first = max(lo, prev_lo + b, b)
-            last = min(hi, prev_hi + b, m)
-            if first > last:
-                continue
-            if b == 0:
-                step = np.full(last + 1 - first, src_skip[i - 1])
-            else:
-                step = table.run(i - a, a, first - b, last - b, b)
-            slot = slice(first - lo, last + 1 - lo)
-            previous = slice(first - b - prev_lo, last + 1 - b - prev_lo)
-            if keep_hard:
-                candidate = hard_rows[i - a][previous] + step
-                better = candidate < hard[slot]
-                hard[slot] = np.where(better, candidate, hard[slot])
-                back[slot] = np.where(better, shape_index, back[slot])
-            soft_terms[used, slot] = soft_rows[i - a][previous] + step
-            used += 1
-        soft = _softmin(soft_terms[:used], temperature) if used else np.full(len(cols), _INF)
-        # Insertions (0-1) move along the row: a prefix scan, not a loop over j.
-        offsets = tgt_skip_cum[cols]
-        if keep_hard:
-            scanned = np.minimum.accumulate(hard - offsets) + offsets
-            # Compare against "best at j-1, then insert", not against the scan
-            # itself, whose rounding would flag cells that no insertion beat.
-            via_insert = np.full(len(cols), _INF)
-            via_insert[1:] = scanned[:-1] + tgt_skip[cols[1:] - 1]
-            inserted = via_insert < hard
-            hard = np.where(inserted, via_insert, hard)
-            back = np.where(inserted, shapes.index((0, 1)), back).astype(np.int8)
-        soft = -temperature * np.logaddexp.accumulate(-(soft - offsets) / temperature) + offsets
-        # The backward pass needs only the soft costs: keeping the others would double its memory.
-        hard_rows.append(hard if keep_hard else hard[:0])
-        soft_rows.append(soft)
-        back_rows.append(back if keep_hard else back[:0])
-    return _Fill(hard_rows, soft_rows, back_rows)
-
-
-def _softmin(stacked: np.ndarray, temperature: float) -> np.ndarray:
-    best = stacked.min(axis=0)
-    finite = np.isfinite(best)
-    result = np.full(stacked.shape[1], _INF)
-    if finite.any():
-        shifted = np.exp(-(stacked[:, finite] - best[finite]) / temperature)
-        result[finite] = best[finite] - temperature * np.log(shifted.sum(axis=0))
-    return result
-
-
-def _traceback(
-    fill: _Fill, region: _Region, shapes: list[tuple[int, int]], n: int, m: int
-) -> list[tuple[int, int, int]]:
+def _traceback(grid: _Grid, back: np.ndarray, n: int, m: int) -> list[tuple[int, int, int]]:
     """Walk the back pointers from (n, m); returns beads as (i, j, shape index), in order."""
     path = []
     i, j = n, m
     while i > 0 or j > 0:
-        shape_index = int(fill.back[i][j - region.lo[i]])
+        shape_index = int(back[grid.cell(i, j)])
         if shape_index < 0:
             raise RuntimeError(f"alignment traceback hit an unreachable cell ({i}, {j})")
-        a, b = shapes[shape_index]
+        a, b = grid.shapes[shape_index]
         i, j = i - a, j - b
         path.append((i, j, shape_index))
     path.reverse()
     return path
 
 
-def _viterbi(src: SideEmbeddings, tgt: SideEmbeddings, config: AlignConfig) -> tuple[list[Bead], float]:
+def _viterbi(src: SideEmbeddings, tgt: SideEmbeddings, config: AlignConfig) -> list[Bead]:
     """Best path only (no confidences): used for the coarse passes."""
-    shapes = bead_shapes(config.max_bead_size)
     region = _search_region(src, tgt, config)
     scorer = _Scorer.build(src, tgt, region, config)
-    fill = _fill(scorer, _CostTable.build(scorer, region, shapes), region, shapes, keep_hard=True)
-    path = _traceback(fill, region, shapes, src.size, tgt.size)
-    beads = [_bead(i, j, shapes[k], 1.0) for i, j, k in path]
-    return beads, float(fill.hard[-1][-1])
+    grid = _Grid.build(scorer, region, bead_shapes(config.max_bead_size))
+    _, _, back = grid.forward(scorer)
+    return [_bead(i, j, grid.shapes[k], 1.0) for i, j, k in _traceback(grid, back, src.size, tgt.size)]
 
 
 def _bead(i: int, j: int, shape: tuple[int, int], confidence: float) -> Bead:
@@ -735,22 +617,15 @@ def align(src: SideEmbeddings, tgt: SideEmbeddings, config: AlignConfig | None =
     shapes = [(a, b) for a, b in shapes if a <= n and b <= m]
     region = _search_region(src, tgt, config)
     scorer = _Scorer.build(src, tgt, region, config)
-    table = _CostTable.build(scorer, region, shapes)
-    forward = _fill(scorer, table, region, shapes, keep_hard=True)
-    backward_region = region.reversed(m)
-    backward = _fill(scorer.reversed(), table.reversed(), backward_region, shapes, keep_hard=False)
-    total = forward.soft[-1][-1]
+    grid = _Grid.build(scorer, region, shapes)
+    _, soft, back = grid.forward(scorer)
+    after = grid.backward(scorer)
+    total = soft[grid.cell(n, m)]
     beads = []
-    for i, j, shape_index in _traceback(forward, region, shapes, n, m):
+    for i, j, shape_index in _traceback(grid, back, n, m):
         a, b = shapes[shape_index]
-        before = forward.soft[i][j - region.lo[i]]
-        after_row = n - (i + a)
-        after = backward.soft[after_row][(m - (j + b)) - backward_region.lo[after_row]]
-        if a and b:
-            step = table.lookup(i, a, np.array([j]), b)[0]
-        else:
-            step = scorer.skip_costs("src")[i] if a else scorer.skip_costs("tgt")[j]
-        posterior = float(np.exp(-(before + step + after - total) / config.temperature))
+        cost = soft[grid.cell(i, j)] + grid.step(scorer, i, j, shape_index) + after[grid.cell(i + a, j + b)]
+        posterior = float(np.exp(-(cost - total) / config.temperature))
         beads.append(_bead(i, j, (a, b), calibrated(posterior)))
     return beads
 
