@@ -90,3 +90,49 @@ def test_confidences_are_probabilities(rng: np.random.Generator) -> None:
 def test_config_rejects_nonsense() -> None:
     with pytest.raises(ValueError, match="temperature"):
         dataclasses.replace(AlignConfig(), temperature=0.0)
+
+
+def test_forward_and_backward_passes_agree(rng: np.random.Generator) -> None:
+    """Forward-backward invariants of ``paralign.dp``: both passes give the same total, and the
+    posteriors of all beads that cover a sentence sum to one (each sentence is in exactly one bead)."""
+    from paralign import align as engine
+
+    source, target = side(rng.normal(size=(9, 32))), side(rng.normal(size=(11, 32)))
+    config = AlignConfig()
+    region = engine._Region.full(source.size, target.size)
+    scorer = engine._Scorer.build(source, target, region, config)
+    grid = engine._Grid.build(scorer, region, bead_shapes(config.max_bead_size))
+    _, soft, _ = grid.forward(scorer)
+    after = grid.backward(scorer)
+    total = soft[grid.cell(source.size, target.size)]
+    assert after[grid.cell(0, 0)] == pytest.approx(total, abs=1e-9)
+    covered = np.zeros(source.size)
+    for i in range(source.size + 1):
+        for j in range(target.size + 1):
+            for index, (a, b) in enumerate(grid.shapes):
+                if i + a > source.size or j + b > target.size:
+                    continue
+                cost = soft[grid.cell(i, j)] + grid.step(scorer, i, j, index) + after[grid.cell(i + a, j + b)]
+                covered[i : i + a] += np.exp(-(cost - total) / config.temperature)
+    assert covered == pytest.approx(np.ones(source.size), abs=1e-6)
+
+
+def test_aligns_where_no_compiled_code_can_be_cached(tmp_path) -> None:
+    """A read-only install without a writable cache directory still aligns (compiling per process)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import numpy as np\n"
+        "from paralign import dp\n"
+        "from paralign.align import AlignConfig, SideEmbeddings, align, approximate_windows\n"
+        "v = np.eye(6, 16, dtype=np.float32)\n"
+        "s = SideEmbeddings(approximate_windows(v, AlignConfig().max_bead_size - 1), np.full(6, 50.0))\n"
+        "print(type(dp.forward._cache).__name__, [b.src + b.tgt for b in align(s, s)])\n"
+    )
+    # numba finds no cache locator at all when told to use only the IPython one outside IPython.
+    env = dict(os.environ, NUMBA_CACHE_LOCATOR_CLASSES="IPythonCacheLocator")
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "NullCache [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5)]"

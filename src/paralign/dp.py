@@ -29,7 +29,25 @@ INSERTION = 1
 FIRST_BEAD = 2
 
 
-@numba.njit(cache=True, inline="always")
+def _compiled(**options: object):
+    """``numba.njit`` with an on-disk cache, or without one where no cache directory is writable.
+
+    numba refuses to decorate a cached function when neither the package
+    directory nor the user's cache directory can be written (a read-only
+    install run by a user without a home); compiling per process is slower
+    to start but aligns the same.
+    """
+
+    def decorate(function):
+        try:
+            return numba.njit(cache=True, **options)(function)
+        except RuntimeError:
+            return numba.njit(**options)(function)
+
+    return decorate
+
+
+@_compiled(inline="always")
 def _soft_add(best: float, total: float, value: float, temperature: float) -> tuple[float, float]:
     """Fold ``value`` into a running soft minimum kept as ``best - T log(total)`` (a stable log-sum-exp)."""
     if value == math.inf:
@@ -39,7 +57,7 @@ def _soft_add(best: float, total: float, value: float, temperature: float) -> tu
     return best, total + math.exp((best - value) / temperature)
 
 
-@numba.njit(cache=True)
+@_compiled()
 def forward(
     lo: np.ndarray,
     hi: np.ndarray,
@@ -98,7 +116,7 @@ def forward(
     return hard, soft, back
 
 
-@numba.njit(cache=True)
+@_compiled()
 def backward(
     lo: np.ndarray,
     hi: np.ndarray,
