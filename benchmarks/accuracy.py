@@ -7,7 +7,12 @@ predicted as, how well the confidences are calibrated, and the wall time.
 
 Usage::
 
-    python benchmarks/accuracy.py [--bench-dir ../shared/bench/text-berg-dev]
+    python benchmarks/accuracy.py [--bench-dir ../shared/bench/text-berg-dev] [--heldout DIR]
+
+``--heldout`` scores, with the same settings, a set that was never tuned on:
+a directory of ``NAME.de`` / ``NAME.fr`` / ``NAME.defr`` triples, such as the
+Text+Berg *test* files in Vecalign's public ``bleualign_data/`` (the set the
+published Bertalign and Vecalign figures are on). Nothing of it is kept here.
 
 The bench directory defaults to ``../shared/bench/text-berg-dev`` relative to
 the repository root; the data is GPL-licensed and is never copied here.
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from paralign.align import AlignConfig, align
@@ -76,35 +82,87 @@ def print_calibration(gold: list[BeadPair], test: list[BeadPair], confidences: l
         print(f"  [{low:.1f}, {min(high, 1.0):.1f}{']' if high > 1 else ')'}   {len(hits):>5}   {share}")
 
 
+@dataclass(frozen=True)
+class Document:
+    """One aligned pair of a benchmark: its sentences and gold ladder."""
+
+    name: str
+    source: list[str]
+    target: list[str]
+    gold: list[BeadPair]
+
+
+def heldout_documents(directory: Path) -> list[Document]:
+    """Every ``NAME.de`` / ``NAME.fr`` / ``NAME.defr`` triple in ``directory`` (Vecalign's ``bleualign_data`` layout)."""
+    documents = []
+    for ladder in sorted(directory.glob("*.defr")):
+        stem = ladder.with_suffix("")
+        source, target = read_sentences(stem.with_suffix(".de")), read_sentences(stem.with_suffix(".fr"))
+        documents.append(Document(stem.name, source, target, read_ladder(ladder)))
+    if not documents:
+        raise SystemExit(f"{directory}: no NAME.defr gold ladders found")
+    return documents
+
+
+def evaluate(title: str, documents: list[Document], embedder: SentenceTransformerEmbedder) -> None:
+    """Align each document with the defaults and print micro-averaged scores, confusion and calibration."""
+    config = AlignConfig()
+    started = time.perf_counter()
+    golds, tests, confidences = [], [], []
+    for document in documents:
+        sides = embed_sides([document.source, document.target], [None, None], embedder, config)
+        beads = align(sides[0], sides[1], config)
+        golds.append(document.gold)
+        tests.append([(bead.src, bead.tgt) for bead in beads])
+        confidences += [bead.confidence for bead in beads]
+    elapsed = time.perf_counter() - started
+    scores = score(golds, tests)
+    sentences = (sum(len(d.source) for d in documents), sum(len(d.target) for d in documents))
+    print(f"\n{title}: {len(documents)} document(s), {sentences[0]} de / {sentences[1]} fr sentences, ", end="")
+    print(f"{sum(map(len, golds))} gold beads, {sum(map(len, tests))} test beads")
+    print(f"  strict  P {scores.precision_strict:.4f}  R {scores.recall_strict:.4f}  F1 {scores.f1_strict:.4f}")
+    print(f"  lax     P {scores.precision_lax:.4f}  R {scores.recall_lax:.4f}  F1 {scores.f1_lax:.4f}")
+    pooled_gold, pooled_test = pooled(documents, golds, tests)
+    print_confusion(pooled_gold, pooled_test)
+    print_calibration(pooled_gold, pooled_test, confidences)
+    print(f"\nWall time (embed + align): {elapsed:.1f} s")
+
+
+def pooled(
+    documents: list[Document], golds: list[list[BeadPair]], tests: list[list[BeadPair]]
+) -> tuple[list[BeadPair], list[BeadPair]]:
+    """All documents' beads as one, sentence numbers offset per document, for the pooled tables."""
+    pooled_gold: list[BeadPair] = []
+    pooled_test: list[BeadPair] = []
+    src_offset = tgt_offset = 0
+    for document, gold, test in zip(documents, golds, tests):
+        for beads, out in ((gold, pooled_gold), (test, pooled_test)):
+            out += [(tuple(i + src_offset for i in s), tuple(j + tgt_offset for j in t)) for s, t in beads]
+        src_offset += len(document.source)
+        tgt_offset += len(document.target)
+    return pooled_gold, pooled_test
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH, help="directory with dev.de, dev.fr, dev.gold")
+    parser.add_argument(
+        "--heldout",
+        type=Path,
+        help="also score a held-out set never tuned on: a directory of NAME.de, NAME.fr, NAME.defr "
+        "(e.g. the Text+Berg test files of Vecalign's bleualign_data/)",
+    )
     args = parser.parse_args()
     bench = args.bench_dir
-    source, target = read_sentences(bench / "dev.de"), read_sentences(bench / "dev.fr")
-    gold = read_ladder(bench / "dev.gold")
-    config = AlignConfig()
-
+    dev = Document(
+        "dev", read_sentences(bench / "dev.de"), read_sentences(bench / "dev.fr"), read_ladder(bench / "dev.gold")
+    )
     started = time.perf_counter()
     embedder = SentenceTransformerEmbedder.load()
-    loaded = time.perf_counter()
-    src_side, tgt_side = embed_sides([source, target], [None, None], embedder, config)
-    embedded = time.perf_counter()
-    beads = align(src_side, tgt_side, config)
-    aligned = time.perf_counter()
-
-    test = [(bead.src, bead.tgt) for bead in beads]
-    scores = score([gold], [test])
-    print(f"Text+Berg dev: {len(source)} de / {len(target)} fr sentences, ", end="")
-    print(f"{len(gold)} gold beads, {len(test)} test beads")
-    print(f"  strict  P {scores.precision_strict:.4f}  R {scores.recall_strict:.4f}  F1 {scores.f1_strict:.4f}")
-    print(f"  lax     P {scores.precision_lax:.4f}  R {scores.recall_lax:.4f}  F1 {scores.f1_lax:.4f}")
-    print_confusion(gold, test)
-    print_calibration(gold, test, [bead.confidence for bead in beads])
-    print(
-        f"\nWall time: load model {loaded - started:.1f} s, embed {embedded - loaded:.1f} s, "
-        f"align {aligned - embedded:.1f} s, total {aligned - started:.1f} s"
-    )
+    print(f"Model loaded in {time.perf_counter() - started:.1f} s")
+    evaluate("Text+Berg dev (tuning set)", [dev], embedder)
+    if args.heldout:
+        evaluate(f"Held-out {args.heldout}", heldout_documents(args.heldout), embedder)
 
 
 if __name__ == "__main__":
