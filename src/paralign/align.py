@@ -250,6 +250,9 @@ class _Scorer:
 
     @classmethod
     def build(cls, src: SideEmbeddings, tgt: SideEmbeddings, region: _Region, config: AlignConfig) -> _Scorer:
+        if region.cells == (src.size + 1) * (tgt.size + 1):
+            # Every block spans all columns: convert float16 windows once, not once per block.
+            src, tgt = _float32(src), _float32(tgt)
         src_norms, tgt_norms = _normalisers(src, tgt, region, config)
         max_window = min(len(src.windows), len(tgt.windows))
         src_total = float(src.lengths.sum()) or 1.0
@@ -460,6 +463,11 @@ def _mean_distance(windows: np.ndarray, sample: np.ndarray) -> np.ndarray:
         block = _rows32(windows[start : start + 4096])
         distances[start : start + len(block)] = 1.0 - (block @ _rows32(sample).T).mean(axis=1)
     return distances
+
+
+def _float32(side: SideEmbeddings) -> SideEmbeddings:
+    """``side`` with float32 windows (a copy only of those stored as float16)."""
+    return replace(side, windows=tuple(_rows32(windows) for windows in side.windows))
 
 
 def _rows32(vectors: np.ndarray) -> np.ndarray:
