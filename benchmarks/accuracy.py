@@ -93,7 +93,7 @@ class Document:
 
 
 def heldout_documents(directory: Path) -> list[Document]:
-    """Every ``NAME.de`` / ``NAME.fr`` / ``NAME.defr`` triple in ``directory`` (Vecalign's ``bleualign_data`` layout)."""
+    """Every ``NAME.de`` / ``NAME.fr`` / ``NAME.defr`` triple in ``directory`` (Vecalign's bleualign_data layout)."""
     documents = []
     for ladder in sorted(directory.glob("*.defr")):
         stem = ladder.with_suffix("")
@@ -135,7 +135,7 @@ def pooled(
     pooled_gold: list[BeadPair] = []
     pooled_test: list[BeadPair] = []
     src_offset = tgt_offset = 0
-    for document, gold, test in zip(documents, golds, tests):
+    for document, gold, test in zip(documents, golds, tests, strict=True):
         for beads, out in ((gold, pooled_gold), (test, pooled_test)):
             out += [(tuple(i + src_offset for i in s), tuple(j + tgt_offset for j in t)) for s, t in beads]
         src_offset += len(document.source)

@@ -355,7 +355,9 @@ class _Grid:
                 for i in range(first, last):
                     lo, hi = int(region.lo[i]), min(int(region.hi[i]), m - b)
                     if hi >= lo:
-                        costs[k, offsets[i] : offsets[i] + hi - lo + 1] = block[i - first, lo - col_lo : hi - col_lo + 1]
+                        costs[k, offsets[i] : offsets[i] + hi - lo + 1] = block[
+                            i - first, lo - col_lo : hi - col_lo + 1
+                        ]
         return cls(region.lo, region.hi, offsets, costs, shapes)
 
     def cell(self, i: int, j: int) -> int:
@@ -364,8 +366,15 @@ class _Grid:
     def _arguments(self, scorer: _Scorer) -> tuple:
         beads = np.array(self.shapes[dp.FIRST_BEAD :], dtype=np.int64).reshape(-1, 2)
         return (
-            self.lo, self.hi, self.offsets, self.costs, beads[:, 0].copy(), beads[:, 1].copy(),
-            scorer.src_skip.astype(np.float64), scorer.tgt_skip.astype(np.float64), float(scorer.config.temperature),
+            self.lo,
+            self.hi,
+            self.offsets,
+            self.costs,
+            beads[:, 0].copy(),
+            beads[:, 1].copy(),
+            scorer.src_skip.astype(np.float64),
+            scorer.tgt_skip.astype(np.float64),
+            float(scorer.config.temperature),
         )
 
     def forward(self, scorer: _Scorer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
