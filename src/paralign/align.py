@@ -364,16 +364,17 @@ class _Grid:
         return int(self.offsets[i] + j - self.lo[i])
 
     def _arguments(self, scorer: _Scorer) -> tuple:
+        """The DP's arguments as contiguous arrays of fixed types: one compiled signature serves every call."""
         beads = np.array(self.shapes[dp.FIRST_BEAD :], dtype=np.int64).reshape(-1, 2)
         return (
-            self.lo,
-            self.hi,
-            self.offsets,
+            np.ascontiguousarray(self.lo, dtype=np.int64),
+            np.ascontiguousarray(self.hi, dtype=np.int64),
+            np.ascontiguousarray(self.offsets, dtype=np.int64),
             self.costs,
-            beads[:, 0].copy(),
-            beads[:, 1].copy(),
-            scorer.src_skip.astype(np.float64),
-            scorer.tgt_skip.astype(np.float64),
+            np.ascontiguousarray(beads[:, 0]),
+            np.ascontiguousarray(beads[:, 1]),
+            np.ascontiguousarray(scorer.src_skip, dtype=np.float64),
+            np.ascontiguousarray(scorer.tgt_skip, dtype=np.float64),
             float(scorer.config.temperature),
         )
 
