@@ -25,9 +25,10 @@ translators and gold standards leave unaligned.
 Two passes over the same dynamic programme give both the best path (min-sum,
 Viterbi) and, with a soft minimum at temperature ``temperature``, the
 posterior probability of every bead on that path (forward-backward). That
-posterior, mapped through a calibration curve fitted on held-out data, is the
-bead's confidence. This module prices the beads; the passes themselves, plain
-loops compiled with numba, are in ``paralign.dp``.
+posterior, mapped through a calibration curve fitted on Text+Berg dev (and
+checked on its held-out test files), is the bead's confidence. This module
+prices the beads; the passes themselves, plain loops compiled with numba, are
+in ``paralign.dp``.
 
 Long documents never build an n×m matrix: the search is restricted to a band
 around the path found on a copy of the documents with pairs of sentences
