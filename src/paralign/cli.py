@@ -50,6 +50,16 @@ def _language(value: str) -> str:
     return value.replace("_", "-")
 
 
+# Options that ``align`` and ``export`` share.
+_DEFAULT_OUT = Path("exports")
+_DEFAULT_FORMATS = ",".join(DEFAULT_FORMATS)
+_OutOption = Annotated[Path, typer.Option("--out", "-o", help="Directory for the exports.")]
+_FormatsOption = Annotated[str, typer.Option("--format", "-f", help=f"Comma-separated exports: {', '.join(FORMATS)}.")]
+_TmxNotesOption = Annotated[
+    NotesMode, typer.Option(help="Note markers in TMX: inline tags, literal text, or stripped.")
+]
+
+
 def _formats(value: str) -> list[str]:
     chosen = [part.strip() for part in value.split(",") if part.strip()]
     unknown = [fmt for fmt in chosen if fmt not in FORMATS]
@@ -118,16 +128,12 @@ def align(
         str, typer.Option("--src-lang", callback=_language, help="Language of SOURCE (en, es-ES, …).")
     ] = "en",
     tgt_lang: Annotated[str, typer.Option("--tgt-lang", callback=_language, help="Language of TARGET.")] = "es",
-    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the exports.")] = Path("exports"),
+    out: _OutOption = _DEFAULT_OUT,
     model: Annotated[
         str, typer.Option(help="sentence-transformers model: the bundled default, a local directory or a cached name.")
     ] = DEFAULT_MODEL,
-    formats: Annotated[
-        str, typer.Option("--format", "-f", help=f"Comma-separated exports: {', '.join(FORMATS)}.")
-    ] = ",".join(DEFAULT_FORMATS),
-    tmx_notes: Annotated[
-        NotesMode, typer.Option(help="Note markers in TMX: inline tags, literal text, or stripped.")
-    ] = NotesMode.TAGS,
+    formats: _FormatsOption = _DEFAULT_FORMATS,
+    tmx_notes: _TmxNotesOption = NotesMode.TAGS,
     encoding: Annotated[str | None, typer.Option(help="Force the encoding of both files (e.g. cp1252).")] = None,
     presplit: Annotated[
         bool, typer.Option("--presplit", help="Files hold one sentence per line: no segmentation, no notes.")
@@ -174,13 +180,9 @@ def align(
 @app.command("export")
 def export_corrected(
     corrected: Annotated[Path, typer.Argument(help="A corrected TSV (from --format tsv) or the review page's JSON.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the exports.")] = Path("exports"),
-    formats: Annotated[
-        str, typer.Option("--format", "-f", help=f"Comma-separated exports: {', '.join(FORMATS)}.")
-    ] = ",".join(DEFAULT_FORMATS),
-    tmx_notes: Annotated[
-        NotesMode, typer.Option(help="Note markers in TMX: inline tags, literal text, or stripped.")
-    ] = NotesMode.TAGS,
+    out: _OutOption = _DEFAULT_OUT,
+    formats: _FormatsOption = _DEFAULT_FORMATS,
+    tmx_notes: _TmxNotesOption = NotesMode.TAGS,
 ) -> None:
     """Rebuild the exports from a reviewer's corrected alignment, notes re-paired."""
     chosen = _formats(formats)
