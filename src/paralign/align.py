@@ -360,18 +360,20 @@ class _Grid:
                         costs[k, offsets[i] : offsets[i] + hi - lo + 1] = block[
                             i - first, lo - col_lo : hi - col_lo + 1
                         ]
-        return cls(region.lo, region.hi, offsets, costs, shapes)
+        # Contiguous int64 bounds (a banded region's are reversed views): one compiled signature serves every call.
+        lo, hi = np.ascontiguousarray(region.lo, dtype=np.int64), np.ascontiguousarray(region.hi, dtype=np.int64)
+        return cls(lo, hi, offsets, costs, shapes)
 
     def cell(self, i: int, j: int) -> int:
         return int(self.offsets[i] + j - self.lo[i])
 
     def _arguments(self, scorer: _Scorer) -> tuple:
-        """The DP's arguments as contiguous arrays of fixed types: one compiled signature serves every call."""
+        """The DP's arguments, all contiguous arrays of fixed types."""
         beads = np.array(self.shapes[dp.FIRST_BEAD :], dtype=np.int64).reshape(-1, 2)
         return (
-            np.ascontiguousarray(self.lo, dtype=np.int64),
-            np.ascontiguousarray(self.hi, dtype=np.int64),
-            np.ascontiguousarray(self.offsets, dtype=np.int64),
+            self.lo,
+            self.hi,
+            self.offsets,
             self.costs,
             np.ascontiguousarray(beads[:, 0]),
             np.ascontiguousarray(beads[:, 1]),
