@@ -24,6 +24,7 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 from paralign.errors import InputError
 from paralign.footnotes import detect_anchors
 from paralign.model import Document, FootnoteAnchor, Segmentation, Sentence
+from paralign.read import line_spans
 
 #: A "sentence" longer than this is not prose (a minified file, a table dump):
 #: refused with the line it starts on rather than fed to the model.
@@ -164,10 +165,13 @@ def _check_lengths(document: Document, sentences: list[Sentence] | tuple[Sentenc
 
 
 def presplit(document: Document) -> Segmentation:
-    """One sentence per block, text untouched but for whitespace: for pre-split input."""
+    """One sentence per line, text untouched but for whitespace, all in the document's one block.
+
+    For pre-split input (``read.read_presplit``): no segmentation, no notes.
+    """
     sentences = tuple(
-        Sentence(index, block.start, block.end, " ".join(document.text[block.start : block.end].split()), (), index)
-        for index, block in enumerate(document.blocks)
+        Sentence(index, start, end, " ".join(document.text[start:end].split()), (), 0)
+        for index, (start, end) in enumerate(line_spans(document.text))
     )
     if not sentences:
         raise InputError(document.path, "holds no sentence to align")
