@@ -136,3 +136,18 @@ def test_aligns_where_no_compiled_code_can_be_cached(tmp_path) -> None:
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "NullCache [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5)]"
+
+
+def test_a_heading_is_never_merged_with_the_paragraph_after_it(rng: np.random.Generator) -> None:
+    # Target sentence 0 translates source heading 0 and sentence 1 read together
+    # (a translator who ran the title into the first sentence): without the
+    # heading edge the aligner takes the 2-1; with it, the heading stands alone.
+    vectors = unit(rng.normal(size=(6, 64)))
+    target = np.concatenate([unit(vectors[0:1] + vectors[1:2]), vectors[2:]])
+    source = side(vectors, [30.0] + [100.0] * 5)
+    merged = align(source, side(target))
+    assert pairs(merged)[0] == ((0, 1), (0,))
+    edges = np.array([False, True, False, False, False, False])
+    split = align(dataclasses.replace(source, block_starts=edges, heading_edges=edges), side(target))
+    assert all(not (0 in bead.src and 1 in bead.src) for bead in split)
+    check_beads(split, 6, 5)

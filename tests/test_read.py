@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EN, ES
+from conftest import EN, ES, TEXTS
 
 from paralign.errors import InputError
 from paralign.model import BlockKind
@@ -56,3 +56,27 @@ def test_missing_file_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file") as caught:
         read_document(tmp_path / "nope.txt", "en")
     assert "nope.txt" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("==Background==", "Background"),
+        ("= Bishkek Protocol =", "Bishkek Protocol"),
+        ("=== Signatories ===", "Signatories"),
+        ("## Background ##", "Background"),
+        ("## Background", "Background"),
+    ],
+)
+def test_wiki_and_markdown_headings_are_headings_without_markup(line: str, title: str) -> None:
+    text = f"Intro paragraph that is long enough to be prose.\n\n{line}\nThe paragraph under the heading, which is prose.\n"
+    blocks = split_blocks(text)
+    assert [block.kind for block in blocks] == [BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.PARAGRAPH]
+    assert text[blocks[1].start : blocks[1].end] == title
+
+
+def test_wiki_article_headings_stay_apart_from_their_paragraphs() -> None:
+    document = read_document(TEXTS / "bishkek-protocol-wiki.en.txt", "en")
+    headings = [document.text[b.start : b.end] for b in document.blocks if b.kind == BlockKind.HEADING]
+    assert headings[:3] == ["Bishkek Protocol", "Background", "Signatories"]
+    assert not any("=" in heading or "\n" in heading for heading in headings)

@@ -58,7 +58,7 @@ _WORD = re.compile(r"[^\W\d_]{2,}|\d{3,}")
 #: Text+Berg de-fr dev: beads with posterior >= 0.945 were strictly correct
 #: 97.6% of the time (-> confidence >= 0.8), those under 0.40 only 50% of the
 #: time (-> confidence < 0.5). Refit if the temperature or the costs change.
-_POSTERIOR_KNOTS = (0.0, 0.40, 0.945, 1.0)
+_POSTERIOR_KNOTS = (0.0, 0.37, 0.945, 1.0)
 _CONFIDENCE_KNOTS = (0.0, 0.5, 0.8, 1.0)
 
 #: Rows per dense block of bead costs and neighbour searches. A block spans
@@ -104,6 +104,8 @@ class AlignConfig:
     block_penalty: float = 1.0
     neighbours: int = 8
     number_weight: float = 0.6
+    member_weight: float = 6.0
+    member_floor: float = 0.25
     junk_skip_factor: float = 0.5
     temperature: float = 0.15
     band: int = 10
@@ -128,12 +130,15 @@ class SideEmbeddings:
     (to halve the memory of a long input) float16; ``lengths``
     holds each sentence's length in characters; ``texts``, when given, the
     sentences themselves (used only for numbers and letter counts).
+    ``block_starts`` marks sentences that open a block (paragraph, item…);
+    ``heading_edges`` those that open a heading or the block after one.
     """
 
     windows: tuple[np.ndarray, ...]
     lengths: np.ndarray
     block_starts: np.ndarray | None = None
     texts: tuple[str, ...] | None = None
+    heading_edges: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -141,10 +146,19 @@ class SideEmbeddings:
 
     def boundaries(self) -> np.ndarray:
         """``result[k]``: block boundaries up to sentence ``k``; window ``i…k`` straddles one if ``result[k] > result[i]``."""
-        if self.block_starts is None:
-            return np.zeros(self.size, dtype=np.int64)
-        marks = self.block_starts.astype(np.int64)
-        return np.cumsum(marks) - marks[:1]
+        return _running_count(self.block_starts, self.size)
+
+    def heading_boundaries(self) -> np.ndarray:
+        """Like ``boundaries``, counting only the edges of headings, which no bead may straddle."""
+        return _running_count(self.heading_edges, self.size)
+
+
+def _running_count(starts: np.ndarray | None, size: int) -> np.ndarray:
+    """How many of ``starts[1…k]`` are set, for each ``k`` (the first sentence opens the text, not a boundary)."""
+    if starts is None:
+        return np.zeros(size, dtype=np.int64)
+    marks = starts.astype(np.int64)
+    return np.cumsum(marks) - marks[:1]
 
 
 def bead_shapes(max_bead_size: int) -> list[tuple[int, int]]:
@@ -247,6 +261,8 @@ class _Scorer:
     tgt_cumlen: np.ndarray
     src_boundaries: np.ndarray
     tgt_boundaries: np.ndarray
+    src_headings: np.ndarray
+    tgt_headings: np.ndarray
     length_ratio: float
     config: AlignConfig
 
@@ -272,6 +288,8 @@ class _Scorer:
             tgt_cumlen=np.concatenate([[0.0], np.cumsum(tgt.lengths, dtype=np.float64)]),
             src_boundaries=src.boundaries(),
             tgt_boundaries=tgt.boundaries(),
+            src_headings=src.heading_boundaries(),
+            tgt_headings=tgt.heading_boundaries(),
             length_ratio=tgt_total / src_total,
             config=config,
         )
@@ -303,7 +321,33 @@ class _Scorer:
         )
         if config.number_weight:
             cost += config.number_weight * self._number_mismatch(rows, a, cols, b)
-        return cost
+        if config.member_weight and size > 2:
+            cost += config.member_weight * self._member_deficit(rows, a, cols, b, similarity)
+        # A heading is its own bead: never merged with the paragraph after (or before) it.
+        across_heading = (self.src_headings[i + a - 1] > self.src_headings[i]) | (
+            self.tgt_headings[j + b - 1] > self.tgt_headings[j]
+        )
+        return np.where(across_heading, _INF, cost)
+
+    def _member_deficit(self, rows: slice, a: int, cols: slice, b: int, similarity: np.ndarray) -> np.ndarray:
+        """How much better the bead matches without one of its end sentences (0 when every member adds to it).
+
+        A sentence that belongs to a merged bead makes the match better; one
+        the translator dropped, glued to a neighbour, makes it worse.
+        """
+        deficit = np.zeros_like(similarity)
+        n_rows, n_cols = similarity.shape
+        if a > 1:
+            tgt_windows = _rows32(self.tgt.windows[b - 1][cols])
+            for first in (rows.start, rows.start + 1):
+                sub = _rows32(self.src.windows[a - 2][first : first + n_rows]) @ tgt_windows.T
+                deficit = np.maximum(deficit, sub - similarity)
+        if b > 1:
+            src_windows = _rows32(self.src.windows[a - 1][rows])
+            for first in (cols.start, cols.start + 1):
+                sub = src_windows @ _rows32(self.tgt.windows[b - 2][first : first + n_cols]).T
+                deficit = np.maximum(deficit, sub - similarity)
+        return deficit
 
     def _number_mismatch(self, rows: slice, a: int, cols: slice, b: int) -> np.ndarray:
         """Jaccard distance between the numbers of the two sides; 0 when neither has any.

@@ -17,7 +17,7 @@ from paralign.cache import CachedEmbedder
 from paralign.embed import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder
 from paralign.errors import NotATranslation
 from paralign.footnotes import pair_anchors
-from paralign.model import Alignment, Bead, Segmentation
+from paralign.model import Alignment, Bead, BlockKind, Segmentation
 from paralign.read import read_document, read_presplit
 from paralign.segment import presplit, segment
 from paralign.verify import alignment_problem, language_problem
@@ -74,7 +74,6 @@ def _encode_once(
 
 def embed_sides(
     sides: Sequence[Sequence[str]],
-    block_starts: Sequence[np.ndarray | None],
     embedder: Embedder,
     config: AlignConfig,
     progress: StageProgress | None = None,
@@ -91,19 +90,18 @@ def embed_sides(
     ]
     vectors, row = _encode_once(texts, embedder, "embedding", progress)
     result = []
-    for sentences, windows, starts in zip(sides, per_side, block_starts):
+    for sentences, windows in zip(sides, per_side):
         lengths = _lengths(sentences)
         arrays = approximate_windows(vectors[[row[text] for text in windows[0]]], max_window, np.sqrt(lengths))
         for level, array in zip(windows[1:], arrays[1:]):
             encoded = [index for index, text in enumerate(level) if text in row]
             array[encoded] = vectors[[row[level[index]] for index in encoded]]
-        result.append(SideEmbeddings(arrays, lengths, starts, tuple(sentences)))
+        result.append(SideEmbeddings(arrays, lengths, texts=tuple(sentences)))
     return result
 
 
 def embed_sentences(
     sides: Sequence[Sequence[str]],
-    block_starts: Sequence[np.ndarray | None],
     embedder: Embedder,
     config: AlignConfig,
     progress: StageProgress | None = None,
@@ -118,12 +116,12 @@ def embed_sentences(
     singles = [vectors[[row[text] for text in sentences]].astype(np.float16) for sentences in sides]
     del vectors  # a long input's unique vectors are not needed once each side has its rows
     result = []
-    for sentences, side_singles, starts in zip(sides, singles, block_starts):
+    for sentences, side_singles in zip(sides, singles):
         lengths = _lengths(sentences)
         windows = approximate_windows(
             side_singles, window_sizes_needed(config.max_bead_size), np.sqrt(lengths), dtype=np.float16
         )
-        result.append(SideEmbeddings(windows, lengths, starts, tuple(sentences)))
+        result.append(SideEmbeddings(windows, lengths, texts=tuple(sentences)))
     return result
 
 
@@ -192,6 +190,24 @@ def _block_starts(segmentation: Segmentation) -> np.ndarray:
     return np.array([k == 0 or blocks[k] != blocks[k - 1] for k in range(len(blocks))], dtype=bool)
 
 
+def _layout(segmentation: Segmentation) -> dict[str, np.ndarray]:
+    """The structure the aligner respects, as ``SideEmbeddings`` fields: block starts and heading edges."""
+    return {"block_starts": _block_starts(segmentation), "heading_edges": _heading_edges(segmentation)}
+
+
+def _heading_edges(segmentation: Segmentation) -> np.ndarray:
+    """``True`` where a sentence opens a heading, or the block right after one: edges no bead may cross."""
+    kinds = [segmentation.document.blocks[s.block].kind for s in segmentation.sentences]
+    starts = _block_starts(segmentation)
+    return np.array(
+        [
+            bool(starts[k]) and k > 0 and BlockKind.HEADING in (kinds[k], kinds[k - 1])
+            for k in range(len(kinds))
+        ],
+        dtype=bool,
+    )
+
+
 def align_segmentations(
     source: Segmentation,
     target: Segmentation,
@@ -209,11 +225,13 @@ def align_segmentations(
     """
     config = config or AlignConfig()
     texts = [[s.text for s in source.sentences], [s.text for s in target.sentences]]
-    starts = [_block_starts(source), _block_starts(target)]
+    layouts = [_layout(source), _layout(target)]
     if len(texts[0]) + len(texts[1]) > two_pass_above:
-        beads = align_two_pass(texts, starts, embedder, config, progress)
+        beads = align_two_pass(texts, layouts, embedder, config, progress)
     else:
-        src_side, tgt_side = embed_sides(texts, starts, embedder, config, progress)
+        src_side, tgt_side = (
+            replace(side, **layout) for side, layout in zip(embed_sides(texts, embedder, config, progress), layouts)
+        )
         beads = _align_reported(src_side, tgt_side, config, progress, 0, 1)
     notes = pair_anchors(
         beads,
@@ -227,13 +245,15 @@ def align_segmentations(
 
 def align_two_pass(
     texts: Sequence[Sequence[str]],
-    block_starts: Sequence[np.ndarray | None],
+    layouts: Sequence[dict[str, np.ndarray]],
     embedder: Embedder,
     config: AlignConfig,
     progress: StageProgress | None = None,
 ) -> list[Bead]:
     """Align on sentence embeddings and approximate windows, then again with real windows where in doubt."""
-    sides = embed_sentences(texts, block_starts, embedder, config, progress)
+    sides = [
+        replace(side, **layout) for side, layout in zip(embed_sentences(texts, embedder, config, progress), layouts)
+    ]
     first = _align_reported(sides[0], sides[1], config, progress, 0, 2)
     budget = REFINE_BUDGET * sum(float(side.lengths.sum()) for side in sides)
     windows = doubtful_windows(first, [side.lengths for side in sides], budget)

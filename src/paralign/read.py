@@ -38,6 +38,10 @@ _BINARY_SIGNATURES = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\xff\xd8\xff", b"GIF
 
 _LIST_ITEM = re.compile(r"(?:[-*•–]|\d{1,3}[.)]|[a-z][.)])\s+")
 _MARKDOWN_HEADING = re.compile(r"#{1,6}\s+")
+#: ``## Background ##``: Markdown's optional closing hashes.
+_CLOSING_HASHES = re.compile(r"\s+#+\s*$")
+#: ``==Background==``: a MediaWiki heading, the same run of ``=`` on both sides.
+_WIKI_HEADING = re.compile(r"(={1,6})[ \t]*([^=\n].*?)[ \t]*\1[ \t]*$")
 _MARKDOWN_QUOTE = re.compile(r">\s?")
 _TERMINAL = re.compile(r"[.!?…:;»”\"')\]]\s*$|\d$")
 
@@ -190,7 +194,7 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
 
 def _is_hard_wrapped(text: str, chunks: list[list[tuple[int, int]]]) -> bool:
     """True when multi-line paragraphs mostly break mid-sentence at a fixed width."""
-    inner = [(s, e) for chunk in chunks if len(chunk) > 1 for s, e in chunk[:-1]]
+    inner = [(s, e) for chunk in chunks if len(chunk) > 1 for s, e in chunk[:-1] if not _is_heading_line(text[s:e])]
     if len(inner) < 3:
         return False
     widths = [e - s for s, e in inner]
@@ -201,12 +205,22 @@ def _is_hard_wrapped(text: str, chunks: list[list[tuple[int, int]]]) -> bool:
 def _join_wrapped(text: str, chunk: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Lines of a hard-wrapped paragraph become one span; list items stay apart."""
     spans: list[tuple[int, int]] = []
+    after_heading = False
     for start, end in chunk:
-        if spans and not _LIST_ITEM.match(text[start:end].lstrip()):
+        line = text[start:end]
+        heading = _is_heading_line(line)
+        if spans and not heading and not after_heading and not _LIST_ITEM.match(line.lstrip()):
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
+        after_heading = heading
     return spans
+
+
+def _is_heading_line(line: str) -> bool:
+    """A line marked up as a heading (``## Background``, ``==Background==``): never part of a wrapped paragraph."""
+    stripped = line.strip()
+    return bool(_MARKDOWN_HEADING.match(stripped) or _WIKI_HEADING.match(stripped))
 
 
 def _classify(text: str, start: int, end: int, previous: Block | None, is_last: bool) -> Block:
@@ -215,10 +229,16 @@ def _classify(text: str, start: int, end: int, previous: Block | None, is_last: 
     stripped = line.lstrip()
     start += len(line) - len(stripped)
     end = start + len(stripped.rstrip())
-    for pattern, kind in ((_MARKDOWN_HEADING, BlockKind.HEADING), (_MARKDOWN_QUOTE, BlockKind.QUOTE)):
-        match = pattern.match(text, start, end)
-        if match:
-            return Block(kind, match.end(), end)
+    wiki = _WIKI_HEADING.match(text, start, end)
+    if wiki:
+        return Block(BlockKind.HEADING, wiki.start(2), wiki.end(2))
+    heading = _MARKDOWN_HEADING.match(text, start, end)
+    if heading:
+        closing = _CLOSING_HASHES.search(text, heading.end(), end)
+        return Block(BlockKind.HEADING, heading.end(), closing.start() if closing else end)
+    quote = _MARKDOWN_QUOTE.match(text, start, end)
+    if quote:
+        return Block(BlockKind.QUOTE, quote.end(), end)
     item = _LIST_ITEM.match(text, start, end)
     if item and not re.match(r"\d{1,3}[.)]\s+\d", text[start:end]):
         # A bullet is layout and is dropped; a number or letter ("2.", "b)") is content.
