@@ -10,7 +10,7 @@ letters it has. It returns ``Bead``s covering every sentence exactly once.
 How a bead is scored (lower cost is better)::
 
     cost(bead) = size(bead) / 2 * distance + length_penalty + shape_penalty
-                 + number_penalty + block_penalty
+                 + number_penalty + block_penalty + member_penalty
     distance   = (1 - cos(x, y)) / (1 - (knn(x) + knn(y)) / 2)
 
 ``knn(x)`` is the mean similarity of ``x`` to its ``neighbours`` nearest
@@ -54,10 +54,13 @@ _NUMBER = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W\d_]{2,}|\d{3,}")
 
 #: Calibration of confidences: the forward-backward posterior (at the default
-#: temperature 0.15) is mapped piecewise-linearly through these knots. Fit on
-#: Text+Berg de-fr dev: beads with posterior >= 0.945 were strictly correct
-#: 97.6% of the time (-> confidence >= 0.8), those under 0.40 only 50% of the
-#: time (-> confidence < 0.5). Refit if the temperature or the costs change.
+#: temperature 0.15) is mapped piecewise-linearly through these knots, fit on
+#: the two tuning sets (Text+Berg de-fr dev, MAC zh-en dev) with the default
+#: costs: beads with posterior >= 0.945 were strictly correct 97.2% / 100% of
+#: the time (-> confidence >= 0.8); 0.37 is the largest posterior under which
+#: neither set has a majority of correct beads (MAC dev 38% correct, Text+Berg
+#: dev none under it) (-> confidence < 0.5). Refit if the temperature or the
+#: costs change (``benchmarks/accuracy.py`` prints the table).
 _POSTERIOR_KNOTS = (0.0, 0.37, 0.945, 1.0)
 _CONFIDENCE_KNOTS = (0.0, 0.5, 0.8, 1.0)
 
@@ -88,6 +91,10 @@ class AlignConfig:
             similarity for the margin; 0 falls back to a random sample.
         number_weight: cost of a bead whose two sides mention entirely
             different numbers (scaled down by the share they have in common).
+        member_weight: cost per unit of cosine by which a merged bead matches
+            better without one of its end sentences: a sentence the
+            translator dropped, glued to a neighbour, makes the match worse,
+            while a sentence that belongs to the bead makes it better.
         junk_skip_factor: skip cost of a line with no word in it (OCR
             debris such as ``h * "``), as a share of ``skip_cost``.
         temperature: softness of the posterior.
@@ -104,7 +111,7 @@ class AlignConfig:
     block_penalty: float = 1.0
     neighbours: int = 8
     number_weight: float = 0.6
-    member_weight: float = 6.0
+    member_weight: float = 2.0
     member_floor: float = 0.25
     junk_skip_factor: float = 0.5
     temperature: float = 0.15
