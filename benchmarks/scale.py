@@ -1,9 +1,10 @@
 """Speed, memory and accuracy of the whole pipeline on long documents.
 
 Builds German–French pairs of 1k, 10k and 50k source sentences from real text
-(the Text+Berg dev set, repeated), aligns each end to end through
-``paralign.pipeline.align_segmentations`` with the default model and no
-embedding cache, and prints, per size, sentences per second (source and
+(the Text+Berg dev set, repeated), writes each to two files, one sentence
+per line, aligns them end to end through ``paralign.align_texts`` with
+``presplit_input=True`` (what ``paralign align --presplit`` runs), the
+default model and no embedding cache, and prints, per size, sentences per second (source and
 target sentences counted together, encoding included; loading the model and
 the compiled DP not), the peak RSS of the process that did the work, and
 strict/lax F1 against the repeated gold ladder.
@@ -13,17 +14,21 @@ cut only where both sides are contiguous, so a chunk is a real passage and
 its translation); every copy of the dev set is cut afresh and its chunks are
 shuffled with a seeded ``numpy`` Generator, the same order on both sides, so
 the pair is still a translation but repeated copies are not the same
-sequence. Copies after the first also swap some spaces for no-break spaces
-(a pattern per copy and sentence, identical on both sides): the model
-normalises them away, so the vectors and the gold are those of the real
-text, but the strings differ, so the pipeline's deduplication cannot turn
+sequence. Copies after the first also write some ASCII letters in their
+fullwidth form (a pattern per copy and sentence, identical on both
+sides): the model's NFKC normalisation maps it back, so the vectors and the
+gold are those of the real text, but the strings differ, so the pipeline's deduplication cannot turn
 50 copies into one and the encoder does all the work a real 50k-sentence
 book would cost. Lengths and surface cues are unchanged.
 
 Each size runs in a fresh subprocess, so ``ru_maxrss`` is that size's own
 peak. Usage::
 
-    python benchmarks/scale.py [--sizes 1000,10000,50000] [--bench-dir ../shared/bench/text-berg-dev]
+    python benchmarks/scale.py [--sizes 1000,10000,50000] [--compare 1000] [--bench-dir ../shared/bench/text-berg-dev]
+
+Sizes in ``--compare`` are also aligned with each path forced (every window
+encoded, or two passes), so the cost of the long-input path shows as F1 on
+the same pair.
 
 The data is GPL-licensed and read from the bench directory, never copied here.
 """
@@ -35,21 +40,24 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from paralign import align_texts
 from paralign.embed import SentenceTransformerEmbedder
-from paralign.model import Block, BlockKind, Document, Segmentation, Sentence
-from paralign.pipeline import align_segmentations
 from paralign.score import BeadPair, read_ladder, score
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BENCH = REPO_ROOT.parent / "shared" / "bench" / "text-berg-dev"
 SEED = 20240607
-NO_BREAK_SPACE = "\u00a0"
+#: ``chr(ord("A") + FULLWIDTH_OFFSET)`` is ``Ａ``, which NFKC maps back to ``A``.
+FULLWIDTH_OFFSET = 0xFEE0
+#: ``--path`` → ``align_texts(two_pass=…)``: the defaults' choice, or one path forced.
+PATHS = {"auto": None, "one-pass": False, "two-pass": True}
 
 
 @dataclass(frozen=True)
@@ -110,16 +118,22 @@ def chunks_of_copy(src: list[str], tgt: list[str], gold: list[BeadPair], rng: np
 
 
 def disguise(line: str, copy: int, index: int) -> str:
-    """The line with the spaces picked by the bits of ``copy`` (rotated by ``index``) made no-break."""
-    if copy == 0:
+    """The line with the ASCII letters picked by the bits of ``copy`` (rotated by ``index``) in fullwidth form.
+
+    ``Ｓtelle`` for ``Stelle``: the reader keeps it (NFC leaves fullwidth
+    forms alone, and it is no whitespace to collapse), the model's NFKC
+    normalisation maps it back, so the vector is the real text's. A line
+    with six ASCII letters has 64 distinct disguises, enough for 50 copies.
+    """
+    letters = [k for k, char in enumerate(line) if char.isascii() and char.isalpha()]
+    if copy == 0 or not letters:
         return line
-    parts = line.split(" ")
-    rotation = index % max(len(parts) - 1, 1)
-    out = [parts[0]]
-    for gap, part in enumerate(parts[1:]):
-        bit = (gap + rotation) % (len(parts) - 1)
-        out.append((NO_BREAK_SPACE if (copy >> bit) & 1 else " ") + part)
-    return "".join(out)
+    chars = list(line)
+    for bit in range(copy.bit_length()):
+        if (copy >> bit) & 1:
+            k = letters[(bit + index) % len(letters)]
+            chars[k] = chr(ord(chars[k]) + FULLWIDTH_OFFSET)
+    return "".join(chars)
 
 
 def build_pair(bench: Path, size: int, seed: int = SEED) -> Pair:
@@ -146,29 +160,27 @@ def append_chunk(pair: Pair, chunk: Chunk, copy: int) -> None:
     pair.gold.extend((tuple(i + i0 for i in s), tuple(j + j0 for j in t)) for s, t in chunk.beads)
 
 
-def segmentation(lines: list[str], lang: str) -> Segmentation:
-    """One sentence per line, all in one block (as ``benchmarks/accuracy.py`` aligns the dev set)."""
-    text = "\n".join(lines)
-    starts = np.cumsum([0] + [len(line) + 1 for line in lines[:-1]])
-    document = Document(Path(f"scale.{lang}"), lang, text, (Block(BlockKind.PARAGRAPH, 0, len(text)),))
-    sentences = tuple(
-        Sentence(k, int(start), int(start) + len(line), line, (), 0)
-        for k, (line, start) in enumerate(zip(lines, starts))
-    )
-    return Segmentation(document, sentences)
+def measure(bench: Path, size: int, two_pass: bool | None) -> dict[str, float]:
+    """Align one size end to end as a user does (model and compiled DP loaded first, not timed); in the child.
 
-
-def measure(bench: Path, size: int) -> dict[str, float]:
-    """Align one size end to end (model and compiled DP loaded first, not timed); runs inside the child process."""
+    The pair is written to two files, one sentence per line, and aligned by
+    ``align_texts(..., presplit_input=True)``: reading, the language check,
+    the path the defaults choose (or the one ``two_pass`` forces), the beads.
+    """
     pair = build_pair(bench, size)
     embedder = SentenceTransformerEmbedder.load()
     embedder.encode(["warm up"])
-    # Load the compiled DP too (compiled once per install, like the model it is not timed).
-    align_segmentations(segmentation(pair.src[:20], "de"), segmentation(pair.tgt[:20], "fr"), embedder)
-    source, target = segmentation(pair.src, "de"), segmentation(pair.tgt, "fr")
-    started = time.perf_counter()
-    alignment = align_segmentations(source, target, embedder)
-    seconds = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as scratch:
+        files = [Path(scratch) / f"scale.{lang}" for lang in ("de", "fr")]
+        for path, lines in zip(files, (pair.src[:20], pair.tgt[:20])):
+            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        # Load the compiled DP too (compiled once per install, like the model it is not timed).
+        align_texts(*files, "de", "fr", model=embedder, presplit_input=True, allow_low_confidence=True)
+        for path, lines in zip(files, (pair.src, pair.tgt)):
+            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        started = time.perf_counter()
+        alignment = align_texts(*files, "de", "fr", model=embedder, presplit_input=True, two_pass=two_pass)
+        seconds = time.perf_counter() - started
     scores = score([pair.gold], [[(bead.src, bead.tgt) for bead in alignment.beads]])
     return {
         "src": len(pair.src),
@@ -180,9 +192,9 @@ def measure(bench: Path, size: int) -> dict[str, float]:
     }
 
 
-def run_child(bench: Path, size: int) -> dict[str, float]:
+def run_child(bench: Path, size: int, path: str) -> dict[str, float]:
     """``measure`` in a fresh interpreter, so its peak RSS is this size's alone."""
-    command = [sys.executable, __file__, "--child", str(size), "--bench-dir", str(bench)]
+    command = [sys.executable, __file__, "--child", str(size), "--path", path, "--bench-dir", str(bench)]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     return result
@@ -192,24 +204,33 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,50000", help="source sentences per pair, comma-separated")
     parser.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH, help="directory with dev.de, dev.fr, dev.gold")
+    parser.add_argument(
+        "--compare",
+        default="1000",
+        help="sizes also aligned with the other path forced (one-pass / two-pass), to compare F1; comma-separated",
+    )
+    parser.add_argument("--path", choices=PATHS, default="auto", help=argparse.SUPPRESS)
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.bench_dir, args.child)))
+        print(json.dumps(measure(args.bench_dir, args.child, PATHS[args.path])))
         return
-    print("sentences/s counts source + target sentences; time is align_segmentations end to end")
+    compare = {int(text) for text in args.compare.split(",") if text}
+    print("sentences/s counts source + target sentences; time is align_texts(presplit_input=True) end to end")
     print(
         "(encoding included; loading the model and compiled DP, and building the pair, not); default model, no cache."
     )
-    print(f"{'source':>7} {'target':>7} {'seconds':>8} {'sent/s':>7} {'peak RSS':>9} {'strict F1':>9} {'lax F1':>7}")
+    header = f"{'source':>7} {'target':>7} {'path':>9} {'seconds':>8} {'sent/s':>7} {'peak RSS':>9}"
+    print(header + f" {'strict F1':>9} {'lax F1':>7}")
     for size in (int(text) for text in args.sizes.split(",")):
-        r = run_child(args.bench_dir, size)
-        rate = (r["src"] + r["tgt"]) / r["seconds"]
-        print(
-            f"{r['src']:>7} {r['tgt']:>7} {r['seconds']:>8.1f} {rate:>7.0f} {r['peak_mb']:>6.0f} MB"
-            f" {r['strict']:>9.3f} {r['lax']:>7.3f}",
-            flush=True,
-        )
+        for path in ("auto", "one-pass", "two-pass") if size in compare else ("auto",):
+            r = run_child(args.bench_dir, size, path)
+            rate = (r["src"] + r["tgt"]) / r["seconds"]
+            print(
+                f"{r['src']:>7} {r['tgt']:>7} {path:>9} {r['seconds']:>8.1f} {rate:>7.0f} {r['peak_mb']:>6.0f} MB"
+                f" {r['strict']:>9.3f} {r['lax']:>7.3f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -32,10 +32,10 @@ def protocol_segmentations() -> tuple[Segmentation, Segmentation]:
     return segment.segment(read.read_document(EN, "en")), segment.segment(read.read_document(ES, "es"))
 
 
-def _align(pair: tuple[Segmentation, Segmentation], embedder: CountingEmbedder, two_pass_above: int) -> Alignment:
+def _align(pair: tuple[Segmentation, Segmentation], embedder: CountingEmbedder, two_pass: bool) -> Alignment:
     stages: list[str] = []
     report = lambda stage, *_: stages.append(stage)  # noqa: E731
-    alignment = align_segmentations(*pair, embedder, progress=report, two_pass_above=two_pass_above)
+    alignment = align_segmentations(*pair, embedder, progress=report, two_pass=two_pass)
     assert "embedding" in stages and "aligning" in stages
     return alignment
 
@@ -44,8 +44,8 @@ def test_two_pass_gives_the_beads_of_full_encoding_with_fewer_texts(
     embedder: Embedder, protocol_segmentations: tuple[Segmentation, Segmentation]
 ) -> None:
     full_counter, two_pass_counter = CountingEmbedder(embedder), CountingEmbedder(embedder)
-    full = _align(protocol_segmentations, full_counter, two_pass_above=10_000)
-    two_pass = _align(protocol_segmentations, two_pass_counter, two_pass_above=0)
+    full = _align(protocol_segmentations, full_counter, two_pass=False)
+    two_pass = _align(protocol_segmentations, two_pass_counter, two_pass=True)
     assert [(b.src, b.tgt) for b in two_pass.beads] == [(b.src, b.tgt) for b in full.beads]
     assert [(p.src_label, p.tgt_label) for p in two_pass.footnote_pairs] == [
         (p.src_label, p.tgt_label) for p in full.footnote_pairs

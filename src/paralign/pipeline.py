@@ -40,10 +40,13 @@ MAX_WINDOW_CHARS = 1_000
 
 #: A bead of the first pass below this confidence is looked at again with real
 #: window embeddings (on Text+Berg dev ~3% of the beads).
-REFINE_BELOW = 0.5
+REFINE_BELOW = 0.8
+
+#: Refinement rounds after the first pass: a bead that turns merged in one round has its windows encoded in the next.
+REFINE_ROUNDS = 2
 
 #: Encoding the second pass may spend, as a share of the first pass's characters.
-REFINE_BUDGET = 0.25
+REFINE_BUDGET = 0.5
 
 
 @dataclass(frozen=True)
@@ -215,18 +218,21 @@ def align_segmentations(
     config: AlignConfig | None = None,
     progress: StageProgress | None = None,
     presplit_input: bool = False,
-    two_pass_above: int = TWO_PASS_ABOVE,
+    two_pass: bool | None = None,
 ) -> Alignment:
     """Align two segmented texts and pair their notes (``presplit_input`` is recorded, for rebuilds).
 
-    Inputs of more than ``two_pass_above`` sentences (both sides) are encoded
+    Inputs of more than ``TWO_PASS_ABOVE`` sentences (both sides) are encoded
     in two passes (``align_two_pass``), which keeps time linear in the text
-    rather than in the text times the window sizes.
+    rather than in the text times the window sizes; ``two_pass`` True or
+    False forces one path.
     """
     config = config or AlignConfig()
     texts = [[s.text for s in source.sentences], [s.text for s in target.sentences]]
     layouts = [_layout(source), _layout(target)]
-    if len(texts[0]) + len(texts[1]) > two_pass_above:
+    if two_pass is None:
+        two_pass = len(texts[0]) + len(texts[1]) > TWO_PASS_ABOVE
+    if two_pass:
         beads = align_two_pass(texts, layouts, embedder, config, progress)
     else:
         src_side, tgt_side = (
@@ -254,14 +260,21 @@ def align_two_pass(
     sides = [
         replace(side, **layout) for side, layout in zip(embed_sentences(texts, embedder, config, progress), layouts)
     ]
-    first = _align_reported(sides[0], sides[1], config, progress, 0, 2)
+    beads = _align_reported(sides[0], sides[1], config, progress, 0, REFINE_ROUNDS + 1)
     budget = REFINE_BUDGET * sum(float(side.lengths.sum()) for side in sides)
-    windows = doubtful_windows(first, [side.lengths for side in sides], budget)
-    if not windows:
-        _report(progress, "aligning", 2, 2)
-        return first
-    refine_windows(sides, windows, embedder, progress)
-    return _align_reported(sides[0], sides[1], config, progress, 1, 2)
+    encoded: set[_Window] = set()
+    for round_ in range(1, REFINE_ROUNDS + 1):
+        windows = [w for w in doubtful_windows(beads, [side.lengths for side in sides], budget) if w not in encoded]
+        if not windows:
+            break
+        refine_windows(sides, windows, embedder, progress)
+        encoded.update(windows)
+        budget -= sum(float(sides[w.side].lengths[w.start : w.start + w.size].sum()) for w in windows)
+        beads = _align_reported(sides[0], sides[1], config, progress, round_, REFINE_ROUNDS + 1)
+    _report(progress, "aligning", REFINE_ROUNDS + 1, REFINE_ROUNDS + 1)
+    global LAST_SPENT
+    LAST_SPENT = REFINE_BUDGET * sum(float(side.lengths.sum()) for side in sides) - budget
+    return beads
 
 
 def _align_reported(
@@ -291,6 +304,7 @@ def align_texts(
     cache_dir: Path | str | None = None,
     allow_low_confidence: bool = False,
     progress: StageProgress | None = None,
+    two_pass: bool | None = None,
 ) -> Alignment:
     """Align a text and its translation, end to end.
 
@@ -307,6 +321,9 @@ def align_texts(
         allow_low_confidence: record doubts that the pair is a translation as
             warnings instead of raising ``NotATranslation``.
         progress: called as ``progress(stage, done, total)``.
+        two_pass: ``None`` (default) encodes every window of texts up to
+            ``TWO_PASS_ABOVE`` sentences and, above, sentences first and
+            windows only where in doubt; ``True`` or ``False`` forces one way.
 
     Returns:
         The ``Alignment``: both segmentations, beads with confidences, note pairs.
@@ -337,7 +354,7 @@ def align_texts(
     embedder = SentenceTransformerEmbedder.load(model) if isinstance(model, str) else model
     if cache_dir is not None:
         embedder = CachedEmbedder(embedder, Path(cache_dir), getattr(embedder, "key", embedder.name))
-    alignment = align_segmentations(source, target, embedder, config, progress, presplit_input)
+    alignment = align_segmentations(source, target, embedder, config, progress, presplit_input, two_pass)
     low = alignment_problem(alignment)
     if low and not allow_low_confidence:
         raise NotATranslation(None, low)
