@@ -7,8 +7,13 @@ import dataclasses
 import numpy as np
 import pytest
 
-from paralign.align import AlignConfig, SideEmbeddings, align, approximate_windows, bead_shapes
-from paralign.model import check_beads
+from paralign.band import Region
+from paralign.calibrate import calibrate
+from paralign.config import AlignConfig
+from paralign.costs import Scorer, bead_shapes
+from paralign.model import Bead, check_beads
+from paralign.search import _Grid, best_path
+from paralign.sides import SideEmbeddings, SideFeatures, approximate_windows
 
 
 def unit(vectors: np.ndarray) -> np.ndarray:
@@ -17,7 +22,14 @@ def unit(vectors: np.ndarray) -> np.ndarray:
 
 def side(vectors: np.ndarray, lengths: list[float] | None = None) -> SideEmbeddings:
     lengths_array = np.array(lengths if lengths is not None else [100.0] * len(vectors))
-    return SideEmbeddings(approximate_windows(unit(vectors), AlignConfig().max_bead_size - 1), lengths_array)
+    windows = approximate_windows(unit(vectors), AlignConfig().max_bead_size - 1)
+    return SideEmbeddings(windows, SideFeatures.plain(lengths_array))
+
+
+def align(src: SideEmbeddings, tgt: SideEmbeddings, config: AlignConfig | None = None) -> list[Bead]:
+    """The best path with calibrated confidences, as the pipeline makes it."""
+    config = config or AlignConfig()
+    return calibrate(best_path(src, tgt, config), config)[0]
 
 
 @pytest.fixture
@@ -63,7 +75,7 @@ def test_sentence_translated_as_two_is_one_to_two(rng: np.random.Generator) -> N
 
 def test_empty_side_gives_only_skips(rng: np.random.Generator) -> None:
     vectors = rng.normal(size=(3, 16))
-    empty = SideEmbeddings(tuple(np.zeros((0, 16), np.float32) for _ in range(3)), np.zeros(0))
+    empty = SideEmbeddings(tuple(np.zeros((0, 16), np.float32) for _ in range(3)), SideFeatures.plain(np.zeros(0)))
     assert pairs(align(side(vectors), empty)) == [((0,), ()), ((1,), ()), ((2,), ())]
 
 
@@ -81,27 +93,40 @@ def test_banded_search_matches_the_full_matrix(rng: np.random.Generator) -> None
     assert differences.max() < 0.2
 
 
-def test_confidences_are_probabilities(rng: np.random.Generator) -> None:
-    vectors = rng.normal(size=(30, 32))
-    beads = align(side(vectors), side(vectors + 0.9 * rng.normal(size=vectors.shape)))
-    assert all(0.0 <= bead.confidence <= 1.0 for bead in beads)
+@pytest.mark.parametrize(("posterior", "confidence"), [(0.0, 0.0), (0.37, 0.5), (0.945, 0.8), (1.0, 1.0)])
+def test_default_settings_are_calibrated_at_the_fitted_knots(posterior: float, confidence: float) -> None:
+    beads, calibrated = calibrate([Bead((0,), (0,), posterior)], AlignConfig())
+    assert calibrated
+    assert beads[0].confidence == pytest.approx(confidence)
 
 
-def test_config_rejects_nonsense() -> None:
-    with pytest.raises(ValueError, match="temperature"):
-        dataclasses.replace(AlignConfig(), temperature=0.0)
+def test_other_cost_settings_keep_raw_posteriors_and_say_so() -> None:
+    beads, calibrated = calibrate([Bead((0,), (0,), 0.37)], AlignConfig(skip_cost=2.0))
+    assert not calibrated
+    assert beads[0].confidence == 0.37
+
+
+def test_search_only_settings_stay_calibrated() -> None:
+    assert calibrate([Bead((0,), (0,), 0.37)], AlignConfig(band=20, max_full_cells=10))[1]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("temperature", 0.0), ("neighbours", 0), ("skip_cost", -1.0), ("junk_skip_factor", 1.5), ("band", 0)],
+)
+def test_config_rejects_nonsense(field: str, value: float) -> None:
+    with pytest.raises(ValueError, match=field):
+        dataclasses.replace(AlignConfig(), **{field: value})
 
 
 def test_forward_and_backward_passes_agree(rng: np.random.Generator) -> None:
     """Forward-backward invariants of ``paralign.dp``: both passes give the same total, and the
     posteriors of all beads that cover a sentence sum to one (each sentence is in exactly one bead)."""
-    from paralign import align as engine
-
     source, target = side(rng.normal(size=(9, 32))), side(rng.normal(size=(11, 32)))
     config = AlignConfig()
-    region = engine._Region.full(source.size, target.size)
-    scorer = engine._Scorer.build(source, target, region, config)
-    grid = engine._Grid.build(scorer, region, bead_shapes(config.max_bead_size))
+    region = Region.full(source.size, target.size)
+    scorer = Scorer.build(source, target, region, config)
+    grid = _Grid.build(scorer, region, bead_shapes(config.max_bead_size))
     _, soft, _ = grid.forward(scorer)
     after = grid.backward(scorer)
     total = soft[grid.cell(source.size, target.size)]
@@ -126,10 +151,12 @@ def test_aligns_where_no_compiled_code_can_be_cached(tmp_path) -> None:
     script = (
         "import numpy as np\n"
         "from paralign import dp\n"
-        "from paralign.align import AlignConfig, SideEmbeddings, align, approximate_windows\n"
+        "from paralign.config import AlignConfig\n"
+        "from paralign.search import best_path\n"
+        "from paralign.sides import SideEmbeddings, SideFeatures, approximate_windows\n"
         "v = np.eye(6, 16, dtype=np.float32)\n"
-        "s = SideEmbeddings(approximate_windows(v, AlignConfig().max_bead_size - 1), np.full(6, 50.0))\n"
-        "print(type(dp.forward._cache).__name__, [b.src + b.tgt for b in align(s, s)])\n"
+        "s = SideEmbeddings(approximate_windows(v, 5), SideFeatures.plain(np.full(6, 50.0)))\n"
+        "print(type(dp.forward._cache).__name__, [b.src + b.tgt for b in best_path(s, s, AlignConfig())])\n"
     )
     # numba finds no cache locator at all when told to use only the IPython one outside IPython.
     env = dict(os.environ, NUMBA_CACHE_LOCATOR_CLASSES="IPythonCacheLocator")
@@ -148,6 +175,7 @@ def test_a_heading_is_never_merged_with_the_paragraph_after_it(rng: np.random.Ge
     merged = align(source, side(target))
     assert pairs(merged)[0] == ((0, 1), (0,))
     edges = np.array([False, True, False, False, False, False])
-    split = align(dataclasses.replace(source, block_starts=edges, heading_edges=edges), side(target))
+    features = dataclasses.replace(source.features, block_starts=edges, heading_edges=edges)
+    split = align(dataclasses.replace(source, features=features), side(target))
     assert all(not (0 in bead.src and 1 in bead.src) for bead in split)
     check_beads(split, 6, 5)

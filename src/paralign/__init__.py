@@ -15,7 +15,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from paralign.align import AlignConfig
+from paralign.config import AlignConfig
 from paralign.corrections import load_corrections
 from paralign.embed import DEFAULT_MODEL, SentenceTransformerEmbedder
 from paralign.errors import ExportError, InputError, ModelError, NotATranslation, ParalignError

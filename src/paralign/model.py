@@ -168,7 +168,9 @@ class Alignment:
     ``footnote_problems`` lists markers that could not be paired or that pair
     out of order, in words a translator can act on. ``model_name`` and
     ``presplit`` record how it was made, so exports can say so and a
-    corrected sheet can be rebuilt the same way. ``warnings`` holds what a
+    corrected sheet can be rebuilt the same way. ``calibrated`` is False
+    when confidences are raw posteriors (non-default aligner settings, for
+    which the calibration was not fitted). ``warnings`` holds what a
     reviewer should know (repairs made while reading, doubts that the pair
     is a translation at all).
     """
@@ -181,6 +183,7 @@ class Alignment:
     model_name: str = field(default="")
     presplit: bool = False
     warnings: tuple[str, ...] = ()
+    calibrated: bool = True
 
     def __post_init__(self) -> None:
         check_beads(self.beads, len(self.source.sentences), len(self.target.sentences))
