@@ -40,3 +40,19 @@ def embedder() -> SentenceTransformerEmbedder:
 def protocol(embedder: SentenceTransformerEmbedder) -> Alignment:
     """The Bishkek Protocol pair, aligned end to end with the default settings."""
     return align_texts(EN, ES, "en", "es", model=embedder)
+
+
+#: Fixtures that load the real model (directly or through an alignment built with it).
+_MODEL_FIXTURES = {"embedder", "protocol"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that needs the real model is ``slow``, whether or not it says so itself.
+
+    ``pytest -m "not slow"`` then runs only what needs neither the model nor an
+    external tool; a new test that takes the ``protocol`` fixture is tiered
+    without anyone remembering to mark it.
+    """
+    for item in items:
+        if _MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import EN, ES
 from typer.testing import CliRunner
 
@@ -12,6 +13,7 @@ from paralign.cli import app
 runner = CliRunner()
 
 
+@pytest.mark.slow
 def test_align_writes_both_exports_and_a_summary(tmp_path: Path) -> None:
     result = runner.invoke(app, ["align", str(EN), str(ES), "--out", str(tmp_path), "-q"])
     assert result.exit_code == 0, result.output
@@ -27,6 +29,7 @@ def test_align_writes_both_exports_and_a_summary(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_regional_language_codes_reach_the_exports(tmp_path: Path) -> None:
     result = runner.invoke(
         app,
@@ -73,6 +76,7 @@ def test_evaluate_prints_strict_and_lax(tmp_path: Path) -> None:
     assert '"precision_strict": 0.3333' in result.stdout
 
 
+@pytest.mark.slow
 def test_evaluate_reads_a_tei_export_against_its_ladder(tmp_path: Path) -> None:
     aligned = runner.invoke(app, ["align", str(EN), str(ES), "--out", str(tmp_path), "-q", "--format", "tei,ladder"])
     assert aligned.exit_code == 0, aligned.output

@@ -98,7 +98,7 @@ KILL_SCRIPT = textwrap.dedent(
 
     if stage == "align":
         import paralign.pipeline
-        paralign.pipeline.align = stall
+        paralign.pipeline.best_path = stall
     else:
         import paralign.export._xml
         paralign.export._xml.os.fsync = stall
@@ -108,6 +108,7 @@ KILL_SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stage", ["align", "export"])
 def test_sigterm_leaves_earlier_exports_untouched(stage: str, tmp_path: Path) -> None:
     out = tmp_path / "out"

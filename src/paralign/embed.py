@@ -12,6 +12,7 @@ Hugging Face cache; paralign never downloads.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -171,7 +172,8 @@ class SentenceTransformerEmbedder:
 
     @classmethod
     def load(cls, name_or_path: str = DEFAULT_MODEL) -> SentenceTransformerEmbedder:
-        return cls(load_model(name_or_path), name_or_path, key=model_key(name_or_path))
+        """The model ``name_or_path``, loaded once per process (a notebook or a test run aligning many pairs)."""
+        return _loaded(name_or_path)
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Unit-norm float32 embeddings, one row per text, in the order given."""
@@ -191,3 +193,9 @@ class SentenceTransformerEmbedder:
             if progress is not None:
                 progress(start + len(batch), len(texts))
         return out
+
+
+@functools.cache
+def _loaded(name_or_path: str) -> SentenceTransformerEmbedder:
+    """One embedder per model and process: loading USE takes seconds, encoding with it is read-only."""
+    return SentenceTransformerEmbedder(load_model(name_or_path), name_or_path, key=model_key(name_or_path))
