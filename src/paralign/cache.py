@@ -9,6 +9,7 @@ bit-identical exports to a fresh one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
@@ -19,6 +20,9 @@ import numpy as np
 
 from paralign.embed import Embedder, Progress
 from paralign.errors import ModelError
+
+#: Keys per ``SELECT … IN (…)``: SQLite builds before 3.32 allow at most 999 bound parameters.
+_KEYS_PER_QUERY = 500
 
 
 def default_cache_dir() -> Path:
@@ -57,9 +61,10 @@ class CachedEmbedder:
         """Cached vectors where present; the model encodes the rest, which are then stored."""
         keys = [self._key(text) for text in texts]
         found: dict[bytes, np.ndarray] = {}
-        with self._connect() as connection:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
+        # closing() closes the connection; the inner ``with`` commits the transaction.
+        with contextlib.closing(self._connect()) as connection, connection:
+            for start in range(0, len(keys), _KEYS_PER_QUERY):
+                chunk = keys[start : start + _KEYS_PER_QUERY]
                 marks = ",".join("?" * len(chunk))
                 for key, blob in connection.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk):
                     found[key] = np.frombuffer(blob, dtype=np.float32)

@@ -44,13 +44,9 @@ _PATTERNS: dict[MarkerStyle, re.Pattern[str]] = {
 _NOTE_LINE = re.compile(r"\s*\[(\d{1,4})\]\s+")
 
 
-def find_anchors(
-    text: str, start: int = 0, end: int | None = None, style: MarkerStyle | None = None
-) -> list[FootnoteAnchor]:
+def find_anchors(text: str, style: MarkerStyle, start: int = 0, end: int | None = None) -> list[FootnoteAnchor]:
     """Markers of ``style`` between ``start`` and ``end`` of ``text`` (all candidates, unfiltered)."""
     end = len(text) if end is None else end
-    if style is None:
-        return []
     anchors = []
     for match in _PATTERNS[style].finditer(text, start, end):
         group = match.lastindex or 1
@@ -71,7 +67,7 @@ def detect_anchors(document: Document) -> tuple[MarkerStyle | None, list[Footnot
     best: tuple[MarkerStyle | None, list[FootnoteAnchor]] = (None, [])
     for style in MarkerStyle:
         candidates = [
-            anchor for block in document.blocks for anchor in find_anchors(document.text, block.start, block.end, style)
+            anchor for block in document.blocks for anchor in find_anchors(document.text, style, block.start, block.end)
         ]
         kept = _increasing_run(candidates)
         if len(kept) > len(best[1]):

@@ -179,7 +179,7 @@ def split_blocks(text: str) -> list[Block]:
             spans.extend(chunk)
     blocks: list[Block] = []
     for start, end in spans:
-        blocks.append(_classify(text, start, end, previous=blocks[-1] if blocks else None, is_last=False))
+        blocks.append(_classify(text, start, end, previous=blocks[-1] if blocks else None))
     return _mark_headings(text, blocks)
 
 
@@ -223,7 +223,7 @@ def _is_heading_line(line: str) -> bool:
     return bool(_MARKDOWN_HEADING.match(stripped) or _WIKI_HEADING.match(stripped))
 
 
-def _classify(text: str, start: int, end: int, previous: Block | None, is_last: bool) -> Block:
+def _classify(text: str, start: int, end: int, previous: Block | None) -> Block:
     """Decide a span's kind and strip its markup prefix and surrounding blanks."""
     line = text[start:end]
     stripped = line.lstrip()
