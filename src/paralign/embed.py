@@ -161,10 +161,17 @@ def load_model(name_or_path: str = DEFAULT_MODEL) -> Any:
         raise ModelError(path, f"{where}: {type(error).__name__}") from None
 
 
+#: Texts per forward pass: large enough to keep the CPU's matrix units busy, small
+#: enough that a batch of long windows stays well under a few hundred MB.
+_BATCH_SIZE = 256
+#: Batches per ``encode`` call between progress reports (a report every ~1–3 s on 2 cores).
+_BATCHES_PER_REPORT = 4
+
+
 class SentenceTransformerEmbedder:
     """An ``Embedder`` over a ``SentenceTransformer``: batches, normalises, reports progress."""
 
-    def __init__(self, model: Any, name: str, batch_size: int = 256, key: str | None = None) -> None:
+    def __init__(self, model: Any, name: str, batch_size: int = _BATCH_SIZE, key: str | None = None) -> None:
         self.model = model
         self.name = name
         self.batch_size = batch_size
@@ -180,7 +187,7 @@ class SentenceTransformerEmbedder:
         texts = list(texts)
         dim = self.model.get_embedding_dimension() or 0
         out = np.empty((len(texts), dim), dtype=np.float32)
-        chunk = self.batch_size * 4
+        chunk = self.batch_size * _BATCHES_PER_REPORT
         for start in range(0, len(texts), chunk):
             batch = texts[start : start + chunk]
             out[start : start + len(batch)] = self.model.encode(

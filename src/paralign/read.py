@@ -43,6 +43,15 @@ _CLOSING_HASHES = re.compile(r"\s+#+\s*$")
 #: ``==Background==``: a MediaWiki heading, the same run of ``=`` on both sides.
 _WIKI_HEADING = re.compile(r"(={1,6})[ \t]*([^=\n].*?)[ \t]*\1[ \t]*$")
 _MARKDOWN_QUOTE = re.compile(r">\s?")
+#: Hard-wrapped text: lines no wider than this (e-mail, Project Gutenberg and
+#: terminal text wrap at 60–80; 120 leaves room for wider editors)…
+_MAX_WRAP_WIDTH = 120
+#: …where at least this share of a paragraph's inner lines stop mid-sentence.
+_MIN_MID_SENTENCE_SHARE = 0.5
+#: A heading is short: at most this many characters and words (titles of
+#: articles and sections; a longer unpunctuated line is a caption or a list).
+_MAX_HEADING_CHARS = 150
+_MAX_HEADING_WORDS = 20
 _TERMINAL = re.compile(r"[.!?…:;»”\"')\]]\s*$|\d$")
 
 
@@ -199,7 +208,7 @@ def _is_hard_wrapped(text: str, chunks: list[list[tuple[int, int]]]) -> bool:
         return False
     widths = [e - s for s, e in inner]
     mid_sentence = sum(1 for s, e in inner if not _TERMINAL.search(text[s:e]))
-    return max(widths) <= 120 and mid_sentence >= 0.5 * len(inner)
+    return max(widths) <= _MAX_WRAP_WIDTH and mid_sentence >= _MIN_MID_SENTENCE_SHARE * len(inner)
 
 
 def _join_wrapped(text: str, chunk: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -264,8 +273,8 @@ def _mark_headings(text: str, blocks: list[Block]) -> list[Block]:
         if (
             block.kind == BlockKind.PARAGRAPH
             and followed_by_prose
-            and len(body) <= 150
-            and len(body.split()) <= 20
+            and len(body) <= _MAX_HEADING_CHARS
+            and len(body.split()) <= _MAX_HEADING_WORDS
             and not re.search(r"[.:;,]\s*$", body)
             and "\n" not in body
         ):
