@@ -24,7 +24,12 @@ from paralign import align_texts
 from paralign.embed import SentenceTransformerEmbedder
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PAIR = (REPO_ROOT / "texts" / "bishkek-protocol.en.txt", REPO_ROOT / "texts" / "bishkek-protocol.es.txt", "en", "es")
+DEFAULT_PAIR = (
+    REPO_ROOT / "texts" / "bishkek-protocol.en.txt",
+    REPO_ROOT / "texts" / "bishkek-protocol.es.txt",
+    "en",
+    "es",
+)
 
 
 def main() -> None:
@@ -52,9 +57,9 @@ def main() -> None:
                 print(f"  source sentence {bead.src[0]} absorbed into a {mine.kind} bead")
             else:
                 kept += 1
-            expected = {
-                (b.src, tuple(j - (j > bead.tgt[0]) for j in b.tgt)) for b in full.beads if b is not bead
-            } | {(bead.src, ())}
+            expected = {(b.src, tuple(j - (j > bead.tgt[0]) for j in b.tgt)) for b in full.beads if b is not bead} | {
+                (bead.src, ())
+            }
             others_changed += len(expected - {(b.src, b.tgt) for b in alignment.beads}) > 0
     print(f"{source.name} / {target.name}: {len(one_to_one)} pairs with one target sentence dropped")
     print(f"  kept as 1-0: {kept}; absorbed into a neighbouring bead: {absorbed} ({absorbed / len(one_to_one):.1%})")

@@ -172,11 +172,11 @@ def measure(bench: Path, size: int, two_pass: bool | None) -> dict[str, float]:
     embedder.encode(["warm up"])
     with tempfile.TemporaryDirectory() as scratch:
         files = [Path(scratch) / f"scale.{lang}" for lang in ("de", "fr")]
-        for path, lines in zip(files, (pair.src[:20], pair.tgt[:20])):
+        for path, lines in zip(files, (pair.src[:20], pair.tgt[:20]), strict=False):
             path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         # Load the compiled DP too (compiled once per install, like the model it is not timed).
         align_texts(*files, "de", "fr", model=embedder, presplit_input=True, allow_low_confidence=True)
-        for path, lines in zip(files, (pair.src, pair.tgt)):
+        for path, lines in zip(files, (pair.src, pair.tgt), strict=False):
             path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         started = time.perf_counter()
         alignment = align_texts(*files, "de", "fr", model=embedder, presplit_input=True, two_pass=two_pass)

@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 BENCH = ROOT.parent / "shared" / "bench" / "text-berg-dev"

@@ -88,7 +88,7 @@ def test_banded_search_matches_the_full_matrix(rng: np.random.Generator) -> None
     assert pairs(banded) == pairs(full)
     # The band drops far-off paths (and its neighbour margins see only the band),
     # so posteriors agree closely on average and never by more than a little.
-    differences = np.array([abs(a.confidence - b.confidence) for a, b in zip(full, banded)])
+    differences = np.array([abs(a.confidence - b.confidence) for a, b in zip(full, banded, strict=False)])
     assert differences.mean() < 0.01
     assert differences.max() < 0.2
 

@@ -200,7 +200,10 @@ def _reaches_the_model(case: Case) -> bool:
 
 @pytest.mark.parametrize(
     "case",
-    [pytest.param(case, id=case.name, marks=[pytest.mark.slow] if _reaches_the_model(case) else []) for case in CATALOGUE],
+    [
+        pytest.param(case, id=case.name, marks=[pytest.mark.slow] if _reaches_the_model(case) else [])
+        for case in CATALOGUE
+    ],
 )
 def test_bad_input(case: Case, tmp_path: Path) -> None:
     result = runner.invoke(app, ["align", "-q", *case.build(tmp_path)])

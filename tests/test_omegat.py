@@ -222,7 +222,7 @@ def compare(source: list[str], target: list[str], expected: list[str | None]) ->
     """Indices of paragraphs translated exactly as expected, and of those left as the source."""
     assert len(target) == len(source) == len(expected)
     matched, untouched = [], []
-    for k, (src, tgt, want) in enumerate(zip(source, target, expected)):
+    for k, (src, tgt, want) in enumerate(zip(source, target, expected, strict=False)):
         if want is not None and tgt == want:
             matched.append(k)
         else:

@@ -69,7 +69,8 @@ def test_missing_file_names_the_file(tmp_path: Path) -> None:
     ],
 )
 def test_wiki_and_markdown_headings_are_headings_without_markup(line: str, title: str) -> None:
-    text = f"Intro paragraph that is long enough to be prose.\n\n{line}\nThe paragraph under the heading, which is prose.\n"
+    intro, body = "Intro paragraph that is long enough to be prose.", "The paragraph under the heading, which is prose."
+    text = f"{intro}\n\n{line}\n{body}\n"
     blocks = split_blocks(text)
     assert [block.kind for block in blocks] == [BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.PARAGRAPH]
     assert text[blocks[1].start : blocks[1].end] == title

@@ -164,7 +164,7 @@ class Scorer:
         tgt_bags = self.tgt_bags[b - 1][cols]
         src_count = src_bags.sum(axis=1, dtype=np.float32)
         tgt_count = tgt_bags.sum(axis=1, dtype=np.float32)
-        result = ((src_count[:, None] > 0) | (tgt_count[None, :] > 0)).astype(np.float64)
+        result: np.ndarray = ((src_count[:, None] > 0) | (tgt_count[None, :] > 0)).astype(np.float64)
         src_some, tgt_some = np.flatnonzero(src_count), np.flatnonzero(tgt_count)
         if len(src_some) and len(tgt_some):
             shared = src_bags[src_some].astype(np.float32) @ tgt_bags[tgt_some].T.astype(np.float32)

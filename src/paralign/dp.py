@@ -19,6 +19,8 @@ them: 0 is ``(1, 0)``, 1 is ``(0, 1)``, and ``k + 2`` is ``costs[k]``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import numba
 import numpy as np
@@ -29,7 +31,10 @@ INSERTION = 1
 FIRST_BEAD = 2
 
 
-def _compiled(**options: object):
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+
+def _compiled(**options: Any) -> Callable[[_Function], _Function]:
     """``numba.njit`` with an on-disk cache, or without one where no cache directory is writable.
 
     numba refuses to decorate a cached function when neither the package
@@ -38,11 +43,11 @@ def _compiled(**options: object):
     to start but aligns the same.
     """
 
-    def decorate(function):
+    def decorate(function: _Function) -> _Function:
         try:
-            return numba.njit(cache=True, **options)(function)
+            return cast(_Function, numba.njit(cache=True, **options)(function))
         except RuntimeError:
-            return numba.njit(**options)(function)
+            return cast(_Function, numba.njit(**options)(function))
 
     return decorate
 

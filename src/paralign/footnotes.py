@@ -139,13 +139,13 @@ def pair_anchors(
     for position, bead in enumerate(beads):
         src_here = [anchor for i in bead.src for anchor in src_anchors[i]]
         tgt_here = [anchor for j in bead.tgt for anchor in tgt_anchors[j]]
-        for src_anchor, tgt_anchor in zip(src_here, tgt_here):
+        for src_anchor, tgt_anchor in zip(src_here, tgt_here, strict=False):
             pairs.append(FootnotePair(src_anchor, tgt_anchor, position))
         for anchor in src_here[len(tgt_here) :]:
             problems.append(f"source note {anchor.label} has no target note in bead {position + 1}")
         for anchor in tgt_here[len(src_here) :]:
             problems.append(f"target note {anchor.label} has no source note in bead {position + 1}")
-    for before, after in zip(pairs, pairs[1:]):
+    for before, after in zip(pairs, pairs[1:], strict=False):
         if int(after.tgt_label) <= int(before.tgt_label) or int(after.src_label) <= int(before.src_label):
             problems.append(
                 f"notes out of order: {before.src_label}→{before.tgt_label} then {after.src_label}→{after.tgt_label}"

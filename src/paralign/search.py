@@ -31,6 +31,12 @@ _COARSE_BEAD_SIZE = 3
 _MIN_COARSE_SENTENCES = 4
 
 
+#: ``dp.forward``/``dp.backward``'s arguments: region bounds and offsets, costs, bead shapes, skip costs, temperature.
+_DPArguments = tuple[
+    np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, float
+]
+
+
 @dataclass(frozen=True)
 class _Grid:
     """The search region laid out flat, with the cost of every bead that starts inside it, computed once.
@@ -61,10 +67,10 @@ class _Grid:
                     continue
                 block = scorer.block_costs(slice(first, last), a, slice(col_lo, col_hi + 1), b)
                 for i in range(first, last):
-                    lo, hi = int(region.lo[i]), min(int(region.hi[i]), m - b)
-                    if hi >= lo:
-                        costs[k, offsets[i] : offsets[i] + hi - lo + 1] = block[
-                            i - first, lo - col_lo : hi - col_lo + 1
+                    row_lo, row_hi = int(region.lo[i]), min(int(region.hi[i]), m - b)
+                    if row_hi >= row_lo:
+                        costs[k, offsets[i] : offsets[i] + row_hi - row_lo + 1] = block[
+                            i - first, row_lo - col_lo : row_hi - col_lo + 1
                         ]
         # Contiguous int64 bounds (a banded region's are reversed views): one compiled signature serves every call.
         lo, hi = np.ascontiguousarray(region.lo, dtype=np.int64), np.ascontiguousarray(region.hi, dtype=np.int64)
@@ -73,7 +79,7 @@ class _Grid:
     def cell(self, i: int, j: int) -> int:
         return int(self.offsets[i] + j - self.lo[i])
 
-    def _arguments(self, scorer: Scorer) -> tuple[np.ndarray | float, ...]:
+    def _arguments(self, scorer: Scorer) -> _DPArguments:
         """The DP's arguments, all contiguous arrays of fixed types."""
         beads = np.array(self.shapes[dp.FIRST_BEAD :], dtype=np.int64).reshape(-1, 2)
         return (

@@ -55,7 +55,10 @@ class SideFeatures:
         return len(self.lengths)
 
     def block_boundaries(self) -> np.ndarray:
-        """``result[k]``: block boundaries up to sentence ``k``; window ``i…k`` straddles one if ``result[k] > result[i]``."""
+        """``result[k]``: block boundaries up to sentence ``k``.
+
+        Window ``i…k`` straddles one if ``result[k] > result[i]``.
+        """
         return _running_count(self.block_starts)
 
     def heading_boundaries(self) -> np.ndarray:
@@ -132,7 +135,8 @@ def approximate_windows(
 def normalise(vectors: np.ndarray) -> np.ndarray:
     """Rows scaled to unit length (a zero row stays zero)."""
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-12)
+    normalised: np.ndarray = vectors / np.maximum(norms, 1e-12)
+    return normalised
 
 
 def rows32(vectors: np.ndarray) -> np.ndarray:
