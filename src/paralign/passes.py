@@ -184,7 +184,11 @@ def refined(
     for side_index, side in enumerate(sides):
         arrays = list(side.windows)
         for size in sorted({w.size for w in windows if w.side == side_index}):
-            mine = [(w.start, text) for w, text in zip(windows, joined, strict=True) if (w.side, w.size) == (side_index, size)]
+            mine = [
+                (w.start, text)
+                for w, text in zip(windows, joined, strict=True)
+                if (w.side, w.size) == (side_index, size)
+            ]
             array = arrays[size - 1].copy()
             array[[start for start, _ in mine]] = vectors[[row[text] for _, text in mine]]
             arrays[size - 1] = array
