@@ -98,17 +98,18 @@ def summary(alignment: Alignment, written: list[Path]) -> list[str]:
     lines = []
     for role, side in (("source", alignment.source), ("target", alignment.target)):
         document = side.document
-        lines.append(
-            f"{role}: {document.path.name} ({document.lang}), {len(side.sentences)} sentences, {len(side.anchors)} note markers"
-        )
+        counts = f"{len(side.sentences)} sentences, {len(side.anchors)} note markers"
+        lines.append(f"{role}: {document.path.name} ({document.lang}), {counts}")
     kinds = Counter(bead.kind for bead in alignment.beads)
     by_type = ", ".join(f"{count} × {kind}" for kind, count in sorted(kinds.items(), key=lambda item: -item[1]))
     lines.append(f"beads: {len(alignment.beads)} ({by_type})")
     confidences = [bead.confidence for bead in alignment.beads]
     lowest = min(range(len(confidences)), key=confidences.__getitem__)
-    lines.append(
-        f"confidence: mean {sum(confidences) / len(confidences):.3f}, lowest {confidences[lowest]:.3f} (bead {lowest + 1}, {alignment.beads[lowest].kind})"
-    )
+    mean = sum(confidences) / len(confidences)
+    worst = f"lowest {confidences[lowest]:.3f} (bead {lowest + 1}, {alignment.beads[lowest].kind})"
+    lines.append(f"confidence: mean {mean:.3f}, {worst}")
+    if not alignment.calibrated:
+        lines.append("confidence: uncalibrated (raw posteriors: the calibration holds for the default settings only)")
     if alignment.footnote_pairs:
         pairs = ", ".join(f"{pair.src_label}→{pair.tgt_label}" for pair in alignment.footnote_pairs)
         lines.append(f"notes: {len(alignment.footnote_pairs)} paired: {pairs}")
