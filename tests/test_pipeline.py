@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from paralign.model import Alignment
 
 
@@ -38,3 +42,36 @@ def test_markers_stay_out_of_the_aligned_text(protocol: Alignment) -> None:
     for sentence in protocol.source.sentences:
         assert "[" not in sentence.text
     assert all(not sentence.text.rstrip(".»").endswith(("505", "508", "511")) for sentence in protocol.target.sentences)
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.mark.slow
+def test_chinese_english_presplit_through_the_cli(tmp_path: Path) -> None:
+    """Chinese has no spaces and packs far more meaning per character: the language check and the
+    length prior must still hold, and a sentence the translator split in two is one 2-1 bead."""
+    from typer.testing import CliRunner
+
+    from paralign.cli import app
+    from paralign.score import read_ladder
+
+    zh, en = DATA / "protocol-excerpt.zh.txt", DATA / "protocol-excerpt.en.txt"
+    args = ["align", "--presplit", str(zh), str(en), "--src-lang", "zh", "--tgt-lang", "en"]
+    result = CliRunner().invoke(app, [*args, "--format", "ladder", "--out", str(tmp_path), "-q", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    beads = read_ladder(tmp_path / "protocol-excerpt.zh-en.ladder.txt")
+    assert beads == [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3, 4), (3,))] + [((i,), (i - 1,)) for i in range(5, 9)]
+
+
+@pytest.mark.slow
+def test_english_declared_as_chinese_is_refused(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from paralign.cli import app
+
+    zh, en = DATA / "protocol-excerpt.zh.txt", DATA / "protocol-excerpt.en.txt"
+    args = ["align", "--presplit", str(en), str(zh), "--src-lang", "zh", "--tgt-lang", "en", "--out", str(tmp_path)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 3, result.output
+    assert "protocol-excerpt.en.txt: looks like 'en'" in result.stderr
