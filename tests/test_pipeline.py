@@ -75,3 +75,23 @@ def test_english_declared_as_chinese_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 3, result.output
     assert "protocol-excerpt.en.txt: looks like 'en'" in result.stderr
+
+
+@pytest.mark.parametrize("english", [12, 21])
+def test_a_sentence_the_translator_dropped_stays_one_to_zero(
+    protocol: Alignment, embedder: object, english: int, tmp_path: Path
+) -> None:
+    """Cut the Spanish translation of one English sentence out of the file: that sentence becomes a
+    1-0 bead of its own (not absorbed into a neighbouring 2-1), and every other bead stays."""
+    from paralign.pipeline import align_texts
+
+    (bead,) = [b for b in protocol.beads if b.src == (english,)]
+    dropped = protocol.target.sentences[bead.tgt[0]]
+    text = protocol.target.document.text
+    end = dropped.end + (text[dropped.end : dropped.end + 1] == " ")
+    shortened = tmp_path / "bishkek-protocol.es.txt"
+    shortened.write_text(text[: dropped.start] + text[end:], encoding="utf-8")
+    alignment = align_texts(protocol.source.document.path, shortened, "en", "es", model=embedder)  # type: ignore[arg-type]
+    expected = [(b.src, tuple(j - (j > bead.tgt[0]) for j in b.tgt)) for b in protocol.beads if b is not bead]
+    expected.insert(protocol.beads.index(bead), ((english,), ()))
+    assert [(b.src, b.tgt) for b in alignment.beads] == expected
