@@ -23,6 +23,7 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from paralign.errors import InputError
 from paralign.footnotes import detect_anchors
+from paralign.languages import base_language
 from paralign.model import Document, FootnoteAnchor, Segmentation, Sentence
 from paralign.read import line_spans
 
@@ -52,11 +53,6 @@ PUNKT_MODELS = {
     "sv": "swedish",
     "tr": "turkish",
 }
-
-
-def base_language(lang: str) -> str:
-    """``"es-ES"`` → ``"es"``: Punkt models are per language, not per region."""
-    return lang.replace("_", "-").split("-")[0].lower()
 
 
 @cache

@@ -14,8 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from paralign.languages import base_language
 from paralign.model import LOW_CONFIDENCE, Alignment, Document
-from paralign.segment import base_language
 
 #: Below this share of sentences in beads of confidence ≥ LOW_CONFIDENCE, a pair is not a translation.
 MIN_CONFIDENT_SHARE = 0.5
@@ -65,7 +65,7 @@ def alignment_problem(alignment: Alignment) -> str | None:
     share = confident_share(alignment)
     if share < MIN_CONFIDENT_SHARE:
         return (
-            f"{alignment.target.document.path}: only {share:.0%} of sentences align with confidence ≥ {LOW_CONFIDENCE}; "
-            f"it does not look like a translation of {alignment.source.document.path.name}"
+            f"{alignment.target.document.path}: only {share:.0%} of sentences align with confidence "
+            f"≥ {LOW_CONFIDENCE}; it does not look like a translation of {alignment.source.document.path.name}"
         )
     return None
