@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from paralign.errors import InputError
-from paralign.score import format_ladder, parse_ladder, read_ladder, score
+from paralign.ladder import format_ladder, parse_ladder, read_ladder
+from paralign.score import score
 
 GOLD = [((0,), (0,)), ((1,), (1, 2)), ((), (3,)), ((2,), (4,))]
 

@@ -12,23 +12,30 @@ with published ones:
 * **recall** counts the gold beads that are non-empty on both sides, matched
   against the test beads that are non-empty on both sides;
 * counts are summed over all files before dividing (micro-average).
+
+The bead files scored here are read by ``paralign.ladder``; its readers are
+re-exported for the callers that have always found them here.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
-from paralign.errors import InputError
-from paralign.read import read_bytes
+from paralign.ladder import BeadPair, format_ladder, parse_ladder, read_beads, read_ladder
 
-BeadPair = tuple[tuple[int, ...], tuple[int, ...]]
-
-_LADDER_LINE = re.compile(r"^\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]\s*(?::\s*\S+\s*)?$")
+__all__ = [
+    "BeadPair",
+    "Scores",
+    "format_ladder",
+    "parse_ladder",
+    "read_beads",
+    "read_ladder",
+    "score",
+    "scores_json",
+]
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,10 @@ def _f1(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
+def _both_sided(beads: Iterable[BeadPair]) -> list[BeadPair]:
+    return [bead for bead in beads if bead[0] and bead[1]]
+
+
 def score(gold: Sequence[Sequence[BeadPair]], test: Sequence[Sequence[BeadPair]]) -> Scores:
     """Micro-averaged scores of ``test`` against ``gold``, one list of beads per file.
 
@@ -93,65 +104,12 @@ def score(gold: Sequence[Sequence[BeadPair]], test: Sequence[Sequence[BeadPair]]
         raise ValueError(f"{len(gold)} gold files but {len(test)} test files")
     precision = _Counts()
     recall = _Counts()
-    for gold_beads, test_beads in zip(gold, test):
+    for gold_beads, test_beads in zip(gold, test, strict=True):
         precision += _count_hits(gold_beads, test_beads)
-        both_sided = lambda beads: [bead for bead in beads if bead[0] and bead[1]]  # noqa: E731
-        recall += _count_hits(both_sided(test_beads), both_sided(gold_beads))
+        recall += _count_hits(_both_sided(test_beads), _both_sided(gold_beads))
     p_strict, p_lax = _ratio(precision.strict_hits, precision.total), _ratio(precision.lax_hits, precision.total)
     r_strict, r_lax = _ratio(recall.strict_hits, recall.total), _ratio(recall.lax_hits, recall.total)
     return Scores(p_strict, r_strict, _f1(p_strict, r_strict), p_lax, r_lax, _f1(p_lax, r_lax))
-
-
-def parse_ladder(text: str, path: Path | str = "<ladder>") -> list[BeadPair]:
-    """Read the de-facto standard bead file: ``[0, 1]:[2]`` per line, optional ``:score``."""
-    beads: list[BeadPair] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        match = _LADDER_LINE.match(line)
-        if not match:
-            raise InputError(path, f"line {number} is not a bead like [0, 1]:[2] ({line.strip()[:40]!r})")
-        src, tgt = (tuple(int(x) for x in group.replace(",", " ").split()) for group in match.groups())
-        beads.append((src, tgt))
-    return beads
-
-
-def read_ladder(path: Path | str) -> list[BeadPair]:
-    """``parse_ladder`` on a file, with errors that name it."""
-    path = Path(path)
-    return _parse_ladder_bytes(read_bytes(path, "alignment file"), path)
-
-
-def _parse_ladder_bytes(data: bytes, path: Path) -> list[BeadPair]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(path, "is not UTF-8 text") from None
-    return parse_ladder(text, path)
-
-
-def read_beads(path: Path | str) -> list[BeadPair]:
-    """Beads from a ladder file or from a paralign TEI export (sniffed by its first character); one read."""
-    path = Path(path)
-    data = read_bytes(path, "alignment file")
-    if data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        # Imported here: the export package imports this module for its ladder writer.
-        from paralign.export.tei import read_links
-
-        return read_links(path, data)
-    return _parse_ladder_bytes(data, path)
-
-
-def format_ladder(beads: Iterable[BeadPair], confidences: Iterable[float] | None = None) -> str:
-    """Beads as ladder lines; with confidences, a third ``:score`` field."""
-    lines = []
-    scores = list(confidences) if confidences is not None else None
-    for position, (src, tgt) in enumerate(beads):
-        line = f"{list(src)}:{list(tgt)}"
-        if scores is not None:
-            line += f":{scores[position]:.4f}"
-        lines.append(line)
-    return "\n".join(lines) + ("\n" if lines else "")
 
 
 def scores_json(scores: Scores) -> str:
