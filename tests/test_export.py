@@ -8,9 +8,10 @@ import pytest
 from conftest import ROOT
 from lxml import etree
 
-from paralign.export import NotesMode, build_tei, build_tmx, export_stem, write_exports
+from paralign.export import NotesMode, build_tei, build_tmx
 from paralign.export._xml import parse_untrusted
 from paralign.export.validate import validate_tei, validate_tmx
+from paralign.formats import export_stem, write_exports
 from paralign.model import Alignment
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -47,7 +48,7 @@ def test_tmx_one_unit_per_two_sided_bead_with_confidence(protocol: Alignment, wr
     units = list(parse_untrusted(written[".tmx"]).getroot().iter("tu"))
     two_sided = [bead for bead in protocol.beads if bead.src and bead.tgt]
     assert len(units) == len(two_sided) == 22
-    for unit, bead in zip(units, two_sided):
+    for unit, bead in zip(units, two_sided, strict=True):
         props = {prop.get("type"): prop.text for prop in unit.findall("prop")}
         assert float(props["x-paralign-confidence"]) == pytest.approx(bead.confidence, abs=1e-4)
         for seg in unit.iter("seg"):
@@ -62,7 +63,7 @@ def test_tmx_notes_are_paired_inline_tags(written: dict[str, Path]) -> None:
         src_ph = [(ph.get("type"), ph.get("x"), ph.text) for ph in src_seg.iter("ph")]
         tgt_ph = [(ph.get("type"), ph.get("x"), ph.text) for ph in tgt_seg.iter("ph")]
         assert [x for _, x, _ in src_ph] == [x for _, x, _ in tgt_ph]
-        tagged.extend(zip(src_ph, tgt_ph))
+        tagged.extend(zip(src_ph, tgt_ph, strict=True))
     assert [(s[2], t[2]) for s, t in tagged] == [(f"[{k}]", str(504 + k)) for k in range(1, 8)]
     assert all(s[0] == t[0] == "fnote" for s, t in tagged)
 

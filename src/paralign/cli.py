@@ -24,12 +24,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from paralign import __version__
+from paralign._version import __version__
 from paralign.cache import default_cache_dir
 from paralign.corrections import load_corrections
 from paralign.embed import DEFAULT_MODEL
 from paralign.errors import NotATranslation, ParalignError
-from paralign.export import DEFAULT_FORMATS, FORMATS, NotesMode, check_targets, export_paths, write_exports
+from paralign.formats import DEFAULT_FORMATS, FORMATS, REGISTRY, NotesMode, check_targets, export_paths, write_exports
 from paralign.model import Alignment
 from paralign.pipeline import StageProgress, align_texts
 from paralign.score import read_beads, score, scores_json
@@ -54,7 +54,8 @@ def _language(value: str) -> str:
 _DEFAULT_OUT = Path("exports")
 _DEFAULT_FORMATS = ",".join(DEFAULT_FORMATS)
 _OutOption = Annotated[Path, typer.Option("--out", "-o", help="Directory for the exports.")]
-_FormatsOption = Annotated[str, typer.Option("--format", "-f", help=f"Comma-separated exports: {', '.join(FORMATS)}.")]
+_FORMATS_HELP = "Comma-separated exports: " + "; ".join(f"{fmt.name} ({fmt.description})" for fmt in REGISTRY.values())
+_FormatsOption = Annotated[str, typer.Option("--format", "-f", help=_FORMATS_HELP + ".")]
 _TmxNotesOption = Annotated[
     NotesMode, typer.Option(help="Note markers in TMX: inline tags, literal text, or stripped.")
 ]

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from paralign.errors import InputError
 from paralign.footnotes import pair_anchors
-from paralign.model import Alignment, Bead, check_beads
+from paralign.ladder import BeadPair
+from paralign.model import Alignment, Bead, Segmentation, check_beads
 from paralign.read import read_bytes, read_document, read_presplit
-from paralign.segment import presplit, segment
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,15 @@ def _read_json(path: Path, text: str) -> _Sheet:
         raise InputError(path, f"is not a paralign review JSON ({type(error).__name__}: {error})") from None
 
 
+def _segmented(path: Path, lang: str, presplit_input: bool) -> Segmentation:
+    """A text read and split exactly as the original run did."""
+    # Imported on use: segmenting loads NLTK, and naming this module's readers
+    # (the format registry does) must not.
+    from paralign.segment import presplit, segment
+
+    return presplit(read_presplit(path, lang)) if presplit_input else segment(read_document(path, lang))
+
+
 def load_corrections(path: Path | str) -> Alignment:
     """Rebuild the ``Alignment`` a corrected TSV or review JSON describes.
 
@@ -123,12 +132,8 @@ def load_corrections(path: Path | str) -> Alignment:
     except UnicodeDecodeError:
         raise InputError(path, "is not UTF-8 text") from None
     sheet = _read_json(path, text) if text.lstrip().startswith("{") else _read_tsv(path, text)
-    if sheet.presplit:
-        source = presplit(read_presplit(sheet.source, sheet.src_lang))
-        target = presplit(read_presplit(sheet.target, sheet.tgt_lang))
-    else:
-        source = segment(read_document(sheet.source, sheet.src_lang))
-        target = segment(read_document(sheet.target, sheet.tgt_lang))
+    source = _segmented(sheet.source, sheet.src_lang, sheet.presplit)
+    target = _segmented(sheet.target, sheet.tgt_lang, sheet.presplit)
     try:
         check_beads(sheet.beads, len(source.sentences), len(target.sentences))
     except ValueError as error:
@@ -137,3 +142,8 @@ def load_corrections(path: Path | str) -> Alignment:
     return Alignment(
         source, target, tuple(sheet.beads), notes.pairs, notes.problems, model_name=sheet.model, presplit=sheet.presplit
     )
+
+
+def read_corrected_beads(path: Path | str) -> list[BeadPair]:
+    """The beads of a corrected TSV or review JSON, after ``load_corrections`` has checked them."""
+    return [(bead.src, bead.tgt) for bead in load_corrections(path).beads]

@@ -8,25 +8,12 @@ that shared part lives here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import Enum
 
+from paralign.export.options import NotesMode
 from paralign.footnotes import inline_pieces
 from paralign.model import Alignment, FootnoteAnchor, Segmentation
 
 Pieces = list[str | FootnoteAnchor]
-
-
-class NotesMode(str, Enum):
-    """How note markers travel into a translation memory.
-
-    ``tags``: inline codes (``<ph type="fnote">``), as the TMX spec recommends;
-    ``text``: the marker as literal text (``región.505``), for plain-text sources;
-    ``strip``: markers dropped, for the cleanest reusable memory.
-    """
-
-    TAGS = "tags"
-    TEXT = "text"
-    STRIP = "strip"
 
 
 def sentence_pieces(segmentation: Segmentation, indices: Sequence[int]) -> Pieces:
@@ -60,7 +47,9 @@ def marker_numbers(alignment: Alignment) -> dict[FootnoteAnchor, int]:
     """Number every marker so that a note and its twin share one number.
 
     Pairs are numbered 1, 2, … in reading order; markers left unpaired get
-    the numbers after them, source first.
+    the numbers after them, source first. Every export numbers notes with
+    this (TMX ``x``, XLIFF ``id``, TEI ``xml:id``, the page's note list), so
+    note 3 is note 3 in all of them.
     """
     numbers: dict[FootnoteAnchor, int] = {}
     for number, pair in enumerate(alignment.footnote_pairs, start=1):

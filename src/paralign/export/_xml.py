@@ -1,10 +1,10 @@
-"""XML plumbing shared by the exports: atomic writes and a parser that cannot be abused.
+"""File and XML plumbing shared by the exports: atomic writes, mixed content, indentation.
 
 An export is written to a temporary file in the target directory and renamed
 into place, so an existing export is replaced whole or not at all, even if
-the process is killed midway. XML read from users is parsed with entity
-expansion, DTD loading and network access switched off, and a document that
-declares entities is refused outright (billion laughs, XXE).
+the process is killed midway. XML read from users is parsed by
+``paralign.safe_xml`` (re-exported here for callers that import it from the
+exports).
 """
 
 from __future__ import annotations
@@ -14,12 +14,25 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import cast
 
 from lxml import etree
 
-from paralign.errors import ExportError, InputError
+from paralign.errors import ExportError
 from paralign.model import FootnoteAnchor
-from paralign.read import read_bytes
+from paralign.safe_xml import parse_untrusted, safe_parser
+
+__all__ = [
+    "MarkerMaker",
+    "atomic_write",
+    "check_writable_dir",
+    "default_namespace",
+    "fill_mixed",
+    "indent",
+    "parse_untrusted",
+    "safe_parser",
+    "serialize",
+]
 
 
 def check_writable_dir(directory: Path) -> None:
@@ -100,6 +113,15 @@ def fill_mixed(element: etree._Element, pieces: Sequence[str | FootnoteAnchor], 
             last.tail = (last.tail or "") + piece
 
 
+def default_namespace(uri: str) -> dict[str, str]:
+    """An ``nsmap`` making ``uri`` the default namespace.
+
+    lxml takes ``None`` as the key of the default namespace; the cast is for
+    lxml's stubs, which type the keys as ``str``.
+    """
+    return cast("dict[str, str]", {None: uri})
+
+
 def indent(element: etree._Element, inline: frozenset[str], level: int = 0) -> None:
     """Indent structural elements only; never touch the inside of ``inline`` ones.
 
@@ -115,46 +137,13 @@ def indent(element: etree._Element, inline: frozenset[str], level: int = 0) -> N
         if child.tail is None or not child.tail.strip():
             child.tail = "\n" + "  " * (level + 1)
     last = element[-1]
-    if not last.tail.strip():
+    if last.tail is None or not last.tail.strip():
         last.tail = "\n" + "  " * level
 
 
 def serialize(tree: etree._ElementTree, inline: frozenset[str], doctype: str | None = None) -> bytes:
     """Indented UTF-8 with an XML declaration (and a DOCTYPE if given)."""
     indent(tree.getroot(), inline)
+    if doctype is None:
+        return etree.tostring(tree, xml_declaration=True, encoding="UTF-8") + b"\n"
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", doctype=doctype) + b"\n"
-
-
-def safe_parser() -> etree.XMLParser:
-    """A parser that never expands entities, loads a DTD or touches the network."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        load_dtd=False,
-        dtd_validation=False,
-        no_network=True,
-        huge_tree=False,
-        remove_blank_text=False,
-    )
-
-
-def parse_untrusted(path: Path | str, data: bytes | None = None) -> etree._ElementTree:
-    """Parse an XML file from a user, refusing entity declarations.
-
-    ``data`` is the file's content when the caller has already read it.
-
-    Raises:
-        InputError: the file is missing, not well-formed, or declares entities.
-    """
-    path = Path(path)
-    if data is None:
-        data = read_bytes(path, "XML file")
-    if b"<!ENTITY" in data:
-        raise InputError(path, "declares XML entities; refused (entity expansion is unsafe)")
-    try:
-        tree = etree.ElementTree(etree.fromstring(data, safe_parser()))
-    except etree.XMLSyntaxError as error:
-        raise InputError(path, f"is not well-formed XML ({error.msg})") from None
-    docinfo = tree.docinfo
-    if docinfo.internalDTD is not None and list(docinfo.internalDTD.iterentities()):
-        raise InputError(path, "declares XML entities; refused (entity expansion is unsafe)")
-    return tree

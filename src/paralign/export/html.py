@@ -66,9 +66,10 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from paralign import __version__
+from paralign._version import __version__
 from paralign.export._inline import marker_numbers, sentence_pieces
 from paralign.export._xml import atomic_write, fill_mixed
+from paralign.export.options import DEFAULT_OPTIONS, ExportOptions
 from paralign.model import LOW_CONFIDENCE, Alignment, Bead, BlockKind, FootnoteAnchor, Segmentation
 
 DATA_ID = "paralign-data"
@@ -116,10 +117,11 @@ def build_html(alignment: Alignment) -> etree._ElementTree:
     return etree.ElementTree(html)
 
 
-def html_bytes(alignment: Alignment) -> bytes:
-    """UTF-8 HTML5 with a doctype; scripts and styles inline."""
+def html_bytes(alignment: Alignment, options: ExportOptions = DEFAULT_OPTIONS) -> bytes:
+    """UTF-8 HTML5 with a doctype; scripts and styles inline (no option concerns the page)."""
     tree = build_html(alignment)
-    return lxml.html.tostring(tree, doctype="<!DOCTYPE html>", encoding="utf-8", method="html") + b"\n"
+    page: bytes = lxml.html.tostring(tree, doctype="<!DOCTYPE html>", encoding="utf-8", method="html")
+    return page + b"\n"
 
 
 def write_html(alignment: Alignment, path: Path) -> Path:
@@ -320,19 +322,20 @@ def _notes_section(main: etree._Element, alignment: Alignment) -> None:
     for label in ("pair", "bead", f"note text ({alignment.source.document.lang})"):
         _sub(head, "th", label, scope="col")
     body = _sub(table, "tbody")
-    rows: list[tuple[int, FootnoteAnchor | None, FootnoteAnchor | None]] = [
-        (numbers[p.src], p.src, p.tgt) for p in alignment.footnote_pairs
+    # (number, the marker the row shows, source marker, target marker); a pair shows its source marker.
+    rows: list[tuple[int, FootnoteAnchor, FootnoteAnchor | None, FootnoteAnchor | None]] = [
+        (numbers[p.src], p.src, p.src, p.tgt) for p in alignment.footnote_pairs
     ]
-    paired = {a for _, s, t in rows for a in (s, t)}
-    rows += [(numbers[a], a, None) for a in alignment.source.anchors if a not in paired]
-    rows += [(numbers[a], None, a) for a in alignment.target.anchors if a not in paired]
-    for number, src, tgt in sorted(rows, key=lambda r: r[0]):
+    paired = {a for p in alignment.footnote_pairs for a in (p.src, p.tgt)}
+    rows += [(numbers[a], a, a, None) for a in alignment.source.anchors if a not in paired]
+    rows += [(numbers[a], a, None, a) for a in alignment.target.anchors if a not in paired]
+    for number, anchor, src, tgt in sorted(rows, key=lambda r: r[0]):
         tr = _sub(body, "tr", id=f"note-{number}", **{"data-note": str(number)})
         if src is None or tgt is None:
             tr.set("class", "unpaired")
-        _sub(tr, "td", badges[src if src is not None else tgt][0], **{"class": "pair"})
+        _sub(tr, "td", badges[anchor][0], **{"class": "pair"})
         bead_cell = _sub(tr, "td", **{"class": "bead-ref"})
-        bead = bead_of.get(src if src is not None else tgt)
+        bead = bead_of.get(anchor)
         if bead is not None:
             _sub(bead_cell, "a", f"bead {bead + 1}", href=f"#bead-{bead + 1}")
         text_cell = _sub(tr, "td", **{"class": "note-text"})

@@ -17,15 +17,15 @@ from pathlib import Path
 
 from lxml import etree
 
-from paralign import __version__
-from paralign.errors import InputError
-from paralign.export._inline import sentence_pieces
-from paralign.export._xml import atomic_write, fill_mixed, parse_untrusted, serialize
+from paralign._version import __version__
+from paralign.export._inline import marker_numbers, sentence_pieces
+from paralign.export._xml import atomic_write, default_namespace, fill_mixed, serialize
+from paralign.export.options import DEFAULT_OPTIONS, ExportOptions
+from paralign.ladder import SIDES, TEI_NS, sentence_id
 from paralign.model import LOW_CONFIDENCE, Alignment, BlockKind, FootnoteAnchor, Segmentation
 
-TEI_NS = "http://www.tei-c.org/ns/1.0"
 _XML = "{http://www.w3.org/XML/1998/namespace}"
-_SIDES = ("src", "tgt")
+_INLINE = frozenset({"s", "head", "p", "quote", "item"})
 
 
 def _tei(tag: str) -> str:
@@ -41,26 +41,21 @@ def _sub(
     return element
 
 
-def sentence_id(side: str, index: int) -> str:
-    """``src-s1``: 1-based, stable across runs, valid as ``xml:id``."""
-    return f"{side}-s{index + 1}"
-
-
 def note_id(side: str, number: int) -> str:
+    """``tgt-n3``: the note numbered 3 by ``marker_numbers``; a note and its twin share the number."""
     return f"{side}-n{number}"
 
 
 def build_tei(alignment: Alignment) -> etree._ElementTree:
     """The TEI document for ``alignment``."""
-    root = etree.Element(_tei("TEI"), nsmap={None: TEI_NS})
+    root = etree.Element(_tei("TEI"), nsmap=default_namespace(TEI_NS))
     root.set(_XML + "lang", alignment.source.document.lang)
     _header(root, alignment)
     outer = _sub(root, "text")
     group = _sub(outer, "group")
     twins = {pair.tgt: pair.src for pair in alignment.footnote_pairs}
-    note_numbers = {anchor: k for k, anchor in enumerate(alignment.source.anchors, start=1)}
-    note_numbers.update({anchor: k for k, anchor in enumerate(alignment.target.anchors, start=1)})
-    for side, segmentation in zip(_SIDES, (alignment.source, alignment.target)):
+    note_numbers = marker_numbers(alignment)
+    for side, segmentation in zip(SIDES, (alignment.source, alignment.target), strict=True):
         text = _sub(group, "text", {_XML + "id": side, _XML + "lang": segmentation.document.lang})
         _body(_sub(text, "body"), side, segmentation, note_numbers, twins)
     back = _sub(outer, "back")
@@ -154,32 +149,11 @@ def _fill_sentence(
     fill_mixed(s, sentence_pieces(segmentation, [index]), note)
 
 
+def tei_bytes(alignment: Alignment, options: ExportOptions = DEFAULT_OPTIONS) -> bytes:
+    """The serialized document: indented structure, sentence text untouched (no option concerns TEI)."""
+    return serialize(build_tei(alignment), _INLINE)
+
+
 def write_tei(alignment: Alignment, path: Path) -> Path:
     """Build and write atomically; returns ``path``."""
-    return atomic_write(path, serialize(build_tei(alignment), frozenset({"s", "head", "p", "quote", "item"})))
-
-
-def read_links(path: Path, data: bytes | None = None) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """The beads of a paralign TEI export, from its translation ``linkGrp``.
-
-    The file (or its already-read ``data``) is parsed with ``parse_untrusted``:
-    no entities, no DTD, no network.
-
-    Raises:
-        InputError: not well-formed, hostile, or not a paralign TEI alignment.
-    """
-    tree = parse_untrusted(path, data)
-    groups = tree.getroot().findall(f".//{_tei('linkGrp')}[@type='translation']")
-    if not groups:
-        raise InputError(path, 'has no <linkGrp type="translation">; is it a paralign TEI export?')
-    beads = []
-    for link in groups[0].iter(_tei("link")):
-        sides: dict[str, list[int]] = {"src": [], "tgt": []}
-        for pointer in (link.get("target") or "").split():
-            side, _, number = pointer.lstrip("#").partition("-s")
-            if side in sides and number.isdigit():
-                sides[side].append(int(number) - 1)
-            elif pointer.lstrip("#") not in _SIDES:
-                raise InputError(path, f"link target {pointer!r} is not a paralign sentence id")
-        beads.append((tuple(sides["src"]), tuple(sides["tgt"])))
-    return beads
+    return atomic_write(path, tei_bytes(alignment))

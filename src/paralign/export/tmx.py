@@ -15,12 +15,15 @@ from pathlib import Path
 
 from lxml import etree
 
-from paralign import __version__
-from paralign.export._inline import NotesMode, apply_notes_mode, marker_numbers, sentence_pieces
+from paralign._version import __version__
+from paralign.export._inline import apply_notes_mode, marker_numbers, sentence_pieces
 from paralign.export._xml import MarkerMaker, atomic_write, fill_mixed, serialize
+from paralign.export.options import DEFAULT_OPTIONS, ExportOptions, NotesMode
 from paralign.model import LOW_CONFIDENCE, Alignment, FootnoteAnchor
 
 DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
+#: Elements whose content is text: never indented.
+INLINE = frozenset({"seg", "prop"})
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -79,6 +82,11 @@ def _ph_maker(numbers: dict[FootnoteAnchor, int], text: str) -> MarkerMaker:
     return ph
 
 
+def tmx_bytes(alignment: Alignment, options: ExportOptions = DEFAULT_OPTIONS) -> bytes:
+    """The serialized document, with its DOCTYPE: indented structure, segment text untouched."""
+    return serialize(build_tmx(alignment, options.tmx_notes), INLINE, DOCTYPE)
+
+
 def write_tmx(alignment: Alignment, path: Path, notes: NotesMode = NotesMode.TAGS) -> Path:
     """Build and write atomically; returns ``path``."""
-    return atomic_write(path, serialize(build_tmx(alignment, notes), frozenset({"seg", "prop"}), DOCTYPE))
+    return atomic_write(path, tmx_bytes(alignment, ExportOptions(tmx_notes=notes)))

@@ -14,15 +14,17 @@ import csv
 import io
 from pathlib import Path
 
-from paralign import __version__
-from paralign.export._inline import NotesMode, apply_notes_mode, sentence_pieces
+from paralign._version import __version__
+from paralign.export._inline import apply_notes_mode, sentence_pieces
 from paralign.export._xml import atomic_write
+from paralign.export.options import DEFAULT_OPTIONS, ExportOptions, NotesMode
 from paralign.model import Alignment, Segmentation
 
 COLUMNS = ("source", "target", "confidence", "src", "tgt")
 
 
 def header_line(alignment: Alignment) -> str:
+    """``# paralign 0.1.0 | source=… | src_lang=en | …``: what ``corrections`` needs to rebuild the alignment."""
     source, target = alignment.source.document, alignment.target.document
     fields = [
         f"paralign {__version__}",
@@ -43,6 +45,7 @@ def _side_text(segmentation: Segmentation, indices: tuple[int, ...]) -> str:
 
 
 def build_tsv(alignment: Alignment) -> str:
+    """The sheet: the header line, the column names, one row per bead."""
     stream = io.StringIO()
     stream.write(header_line(alignment) + "\n")
     writer = csv.writer(stream, delimiter="\t", quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
@@ -60,5 +63,11 @@ def build_tsv(alignment: Alignment) -> str:
     return stream.getvalue()
 
 
+def tsv_bytes(alignment: Alignment, options: ExportOptions = DEFAULT_OPTIONS) -> bytes:
+    """The sheet as UTF-8; markers always as text, whatever ``options.tmx_notes`` says."""
+    return build_tsv(alignment).encode("utf-8")
+
+
 def write_tsv(alignment: Alignment, path: Path) -> Path:
-    return atomic_write(path, build_tsv(alignment).encode("utf-8"))
+    """Build and write atomically; returns ``path``."""
+    return atomic_write(path, tsv_bytes(alignment))

@@ -7,9 +7,11 @@ about 14 seconds, so each schema is compiled once per process.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any, cast
 
 from lxml import etree
 
@@ -34,7 +36,9 @@ def tei_relaxng() -> etree.RelaxNG:
 def _errors(validator: etree._Validator, tree: etree._ElementTree) -> list[str]:
     if validator.validate(tree):
         return []
-    return [f"line {e.line}: {e.message}" for e in validator.error_log]
+    # cast: lxml's stubs do not say that an error log iterates over its entries.
+    entries = cast("Iterable[Any]", validator.error_log)
+    return [f"line {e.line}: {e.message}" for e in entries]
 
 
 def validate_tmx(tree: etree._ElementTree) -> list[str]:

@@ -33,9 +33,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from paralign import __version__
+from paralign._version import __version__
 from paralign.export._inline import marker_numbers, sentence_pieces
-from paralign.export._xml import MarkerMaker, atomic_write, fill_mixed, serialize
+from paralign.export._xml import MarkerMaker, atomic_write, default_namespace, fill_mixed, serialize
+from paralign.export.options import DEFAULT_OPTIONS, ExportOptions
 from paralign.model import LOW_CONFIDENCE, Alignment, Bead, FootnoteAnchor
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -49,7 +50,7 @@ _INLINE = frozenset({"source", "target", "note", "context"})
 def build_xliff(alignment: Alignment) -> etree._ElementTree:
     """The XLIFF 1.2 document for ``alignment``: one ``<file>``, one unit per two-sided bead."""
     source_doc = alignment.source.document
-    root = etree.Element(f"{_X}xliff", nsmap={None: XLIFF_NS}, version="1.2")
+    root = etree.Element(f"{_X}xliff", nsmap=default_namespace(XLIFF_NS), version="1.2")
     file = etree.SubElement(
         root,
         f"{_X}file",
@@ -106,8 +107,8 @@ def _ph_maker(numbers: dict[FootnoteAnchor, int], text: str) -> MarkerMaker:
     return ph
 
 
-def xliff_bytes(alignment: Alignment) -> bytes:
-    """The serialized document: indented structure, segment text untouched."""
+def xliff_bytes(alignment: Alignment, options: ExportOptions = DEFAULT_OPTIONS) -> bytes:
+    """The serialized document: indented structure, segment text untouched (no option concerns XLIFF)."""
     return serialize(build_xliff(alignment), _INLINE)
 
 
