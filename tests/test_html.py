@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 import struct
 import subprocess
@@ -16,7 +17,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from paralign.export.html import DATA_ID, build_html, html_bytes, review_data, write_html
+from paralign import review_schema
+from paralign.export.html import _JS, DATA_ID, build_html, html_bytes, write_html
 from paralign.model import LOW_CONFIDENCE, Alignment
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
@@ -81,7 +83,7 @@ def test_embedded_data_is_the_documented_json(protocol: Alignment) -> None:
     (script,) = root.xpath(f"//script[@id='{DATA_ID}']")
     assert script.get("type") == "application/json"
     data = json.loads(script.text)
-    assert data == review_data(protocol)
+    assert data == review_schema.to_json(review_schema.review_of(protocol))
     assert set(data) == {"source", "target", "src_lang", "tgt_lang", "model", "presplit", "beads"}
     assert (data["src_lang"], data["tgt_lang"], data["presplit"]) == ("en", "es", False)
     assert data["beads"][0] == {
@@ -91,6 +93,15 @@ def test_embedded_data_is_the_documented_json(protocol: Alignment) -> None:
         "kind": "1-0",
     }
     assert [(b["src"], b["tgt"]) for b in data["beads"]] == [(list(b.src), list(b.tgt)) for b in protocol.beads]
+
+
+def test_script_reads_the_schema_from_the_page(protocol: Alignment) -> None:
+    """The page's script spells no key of the review JSON: it reads them from ``data-keys``."""
+    root = lxml.html.fromstring(html_bytes(protocol))
+    (script,) = root.xpath(f"//script[@id='{DATA_ID}']")
+    assert json.loads(script.get("data-keys")) == review_schema.page_keys()
+    assert not re.search(r"\bdata\.\w", _JS), "the script reads a field of the data by name"
+    assert not re.search(r"\bb\.(src|tgt|confidence|kind)\b|\b(src|tgt|confidence|kind):", _JS)
 
 
 def test_hostile_file_name_stays_data(protocol: Alignment) -> None:

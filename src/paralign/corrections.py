@@ -2,10 +2,11 @@
 
 Two inputs are accepted: the TSV that ``--format tsv`` writes (the ``src`` and
 ``tgt`` columns hold 1-based sentence numbers; its first line names the input
-files) and the JSON that the HTML review page exports (0-based indices). The
-texts are read and segmented again exactly as in the original run, the
-corrected beads are checked (monotonic, every sentence once), and the notes
-are paired anew through the corrected beads, so notes stay intact.
+files) and the JSON that the HTML review page exports (0-based indices; its
+schema is ``paralign.review_schema``'s, shared with the page). The texts are
+read and segmented again exactly as in the original run, the corrected beads
+are checked (monotonic, every sentence once), and the notes are paired anew
+through the corrected beads, so notes stay intact.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from paralign import review_schema
 from paralign.errors import InputError
 from paralign.footnotes import pair_anchors
 from paralign.ladder import BeadPair
@@ -88,26 +90,18 @@ def _read_tsv(path: Path, text: str) -> _Sheet:
 
 def _read_json(path: Path, text: str) -> _Sheet:
     try:
-        data = json.loads(text)
-        beads = [
-            Bead(
-                tuple(int(i) for i in item["src"]),
-                tuple(int(j) for j in item["tgt"]),
-                float(item.get("confidence", 1.0)),
-            )
-            for item in data["beads"]
-        ]
-        return _Sheet(
-            _resolve(data["source"], path),
-            _resolve(data["target"], path),
-            data["src_lang"],
-            data["tgt_lang"],
-            data.get("model", ""),
-            bool(data.get("presplit", False)),
-            beads,
-        )
+        review = review_schema.from_json(json.loads(text))
     except (ValueError, KeyError, TypeError) as error:
         raise InputError(path, f"is not a paralign review JSON ({type(error).__name__}: {error})") from None
+    return _Sheet(
+        _resolve(review.source, path),
+        _resolve(review.target, path),
+        review.src_lang,
+        review.tgt_lang,
+        review.model,
+        review.presplit,
+        list(review.beads),
+    )
 
 
 def _segmented(path: Path, lang: str, presplit_input: bool) -> Segmentation:

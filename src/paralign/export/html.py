@@ -29,32 +29,11 @@ What it shows, and why:
 The data and the reviewer's export
 ----------------------------------
 The alignment is embedded as ``<script type="application/json"
-id="paralign-data">``; "Export JSON" downloads the same structure, with the
-reviewer's corrections applied, as ``<source stem>.review.json``::
-
-    {
-      "source": "texts/bishkek-protocol.en.txt",   # the path as given to paralign
-      "target": "texts/bishkek-protocol.es.txt",
-      "src_lang": "en",
-      "tgt_lang": "es",
-      "model": "use-multilingual-v3",              # how it was aligned (may be "")
-      "presplit": false,                           # true: one sentence per line input
-      "beads": [
-        {"src": [0], "tgt": [], "confidence": 0.9912, "kind": "1-0"},
-        {"src": [1], "tgt": [0], "confidence": 1.0, "kind": "1-1"},
-        ...
-      ]
-    }
-
-``src``/``tgt`` are 0-based sentence indices (consecutive, every sentence of
-each side in exactly one bead, as ``model.check_beads`` requires);
-``confidence`` is in [0, 1], rounded to 4 decimals; ``kind`` is informative
-(derived from the lengths of ``src`` and ``tgt``; a reader should ignore it).
-``model`` and ``presplit`` let ``paralign.corrections.load_corrections``
-re-read and re-segment the texts exactly as the original run did.
-The only correction the page offers so far is confirming a bead, recorded as
-``"confidence": 1.0``; the format already carries any re-bracketing of
-sentences a richer editor may produce.
+id="paralign-data">``, in the review JSON of ``paralign.review_schema``;
+"Export JSON" downloads the same structure, with the reviewer's corrections
+applied, as ``<source stem>.review.json``, which ``paralign export`` reads
+back. The script knows the schema only through ``review_schema.page_keys()``,
+embedded as the data element's ``data-keys`` attribute.
 """
 
 from __future__ import annotations
@@ -66,29 +45,21 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
+from paralign import review_schema
 from paralign._version import __version__
 from paralign.export._inline import marker_numbers, sentence_pieces
 from paralign.export._xml import atomic_write, fill_mixed
 from paralign.export.options import DEFAULT_OPTIONS, ExportOptions
 from paralign.model import LOW_CONFIDENCE, Alignment, Bead, BlockKind, FootnoteAnchor, Segmentation
 
+#: ``id`` of the element holding the review JSON (the script finds it by this id).
 DATA_ID = "paralign-data"
 
 
-def review_data(alignment: Alignment) -> dict[str, object]:
-    """The embedded (and exported) JSON structure documented in the module docstring."""
-    return {
-        "source": str(alignment.source.document.path),
-        "target": str(alignment.target.document.path),
-        "src_lang": alignment.source.document.lang,
-        "tgt_lang": alignment.target.document.lang,
-        "model": alignment.model_name,
-        "presplit": alignment.presplit,
-        "beads": [
-            {"src": list(b.src), "tgt": list(b.tgt), "confidence": round(b.confidence, 4), "kind": b.kind}
-            for b in alignment.beads
-        ],
-    }
+def _script_json(value: object) -> str:
+    """Compact JSON safe inside ``<script>``: escapes keep "</script>" or "<!--" in a file name from ending it."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def build_html(alignment: Alignment) -> etree._ElementTree:
@@ -109,10 +80,9 @@ def build_html(alignment: Alignment) -> etree._ElementTree:
     export = _sub(main, "details", id="export-box", **{"class": "export"})
     _sub(export, "summary", "Exported JSON (after “Export JSON”)")
     _sub(export, "pre", id="exported")
-    payload = json.dumps(review_data(alignment), ensure_ascii=False, separators=(",", ":"))
-    # JSON escapes keep "</script>" or "<!--" in a file name from ending the element early.
-    payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    _sub(body, "script", payload, type="application/json", id=DATA_ID)
+    review = review_schema.to_json(review_schema.review_of(alignment))
+    keys = json.dumps(review_schema.page_keys(), separators=(",", ":"))
+    _sub(body, "script", _script_json(review), type="application/json", id=DATA_ID, **{"data-keys": keys})
     _sub(body, "script", _JS)
     return etree.ElementTree(html)
 
@@ -446,7 +416,9 @@ details.export pre { background: var(--paper); border: 1px solid var(--line); pa
 _JS = """
 (function () {
   "use strict";
-  var data = JSON.parse(document.getElementById("paralign-data").textContent);
+  var embedded = document.getElementById("paralign-data");
+  var data = JSON.parse(embedded.textContent);
+  var key = JSON.parse(embedded.dataset.keys);  // the review JSON's keys, from paralign.review_schema
   var rows = Array.prototype.slice.call(document.querySelectorAll("tr.bead"));
   var status = document.getElementById("status");
   var confirmed = new Set();
@@ -502,19 +474,17 @@ _JS = """
     select(row, false);
   }
   function exported() {
-    return {
-      source: data.source, target: data.target, src_lang: data.src_lang, tgt_lang: data.tgt_lang,
-      model: data.model, presplit: data.presplit,
-      beads: data.beads.map(function (b, i) {
-        return {src: b.src, tgt: b.tgt, confidence: confirmed.has(i) ? 1.0 : b.confidence, kind: b.kind};
-      })
-    };
+    var copy = JSON.parse(JSON.stringify(data));
+    copy[key.beads].forEach(function (b, i) {
+      if (confirmed.has(i)) { b[key.confidence] = key.confirmed; }
+    });
+    return copy;
   }
   function exportJson() {
     var text = JSON.stringify(exported(), null, 1) + "\\n";
     document.getElementById("exported").textContent = text;
     document.getElementById("export-box").open = true;
-    var name = data.source.split(/[\\\\/]/).pop().replace(/\\.[^.]*$/, "") + ".review.json";
+    var name = data[key.source].split(/[\\\\/]/).pop().replace(/\\.[^.]*$/, "") + ".review.json";
     var url = URL.createObjectURL(new Blob([text], {type: "application/json"}));
     var link = document.createElement("a");
     link.href = url;
