@@ -45,6 +45,7 @@ def bead_pairs(alignment: Alignment) -> list[tuple[tuple[int, ...], tuple[int, .
     return [(bead.src, bead.tgt) for bead in alignment.beads]
 
 
+@pytest.mark.slow  # the protocol pair, aligned with the real model
 class FormatContract:
     """The tests every format inherits; subclasses set ``fmt`` and override the hooks that apply."""
 
