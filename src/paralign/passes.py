@@ -37,12 +37,16 @@ MAX_WINDOW_CHARS = 1_000
 #: A bead of the first pass below this confidence is looked at again with real
 #: window embeddings (on Text+Berg dev about half the beads; 0.5 left the
 #: two-pass path 1.9 points of strict F1 below the one-pass path on the
-#: 2,200-sentence scale pair, 0.8 leaves 0.1).
+#: 2,200-sentence scale pair, 0.8 leaves 0.1; 0.9 gains nothing more).
 REFINE_BELOW = 0.8
 
 #: Encoding the second pass may spend, as a share of the first pass's characters
-#: (on Text+Berg dev it spends all of it: 0.3 gives 0.894 strict F1, 0.5 0.899).
-REFINE_BUDGET = 0.5
+#: (21,861-sentence scale pair, strict F1: 0.5 gives 0.891, 1.0 0.898, 1.5 0.902,
+#: against 0.903 in one pass; the time stays well above 300 sentences/s).
+REFINE_BUDGET = 1.5
+
+#: Texts encoded per call in the second pass (40 MB of float32 vectors at 512 dimensions).
+_REFINE_CHUNK = 20_000
 
 
 @dataclass(frozen=True)
@@ -130,21 +134,27 @@ def first_pass(
     ]
 
 
-def doubtful_windows(beads: Sequence[Bead], lengths: Sequence[np.ndarray], budget: float) -> list[Window]:
+def doubtful_windows(
+    beads: Sequence[Bead], lengths: Sequence[np.ndarray], budget: float, max_window: int
+) -> list[Window]:
     """The windows worth encoding for real after a first pass, most doubtful bead first, within ``budget`` characters.
 
-    A merged bead (2-1, 1-3, …) was chosen on approximate windows: its own
-    windows are encoded so its cost and confidence come from real
-    similarities. A bead under ``REFINE_BELOW`` also gets the two-sentence
-    windows across its edges, so the second pass can weigh merging it with a
-    neighbour on real evidence. On Text+Berg dev (two passes forced),
-    approximate windows alone give strict F1 0.876, these windows 0.899, all
-    windows (one pass, 15 times the text) 0.914.
+    The second pass chooses between a bead and its alternatives, so both must
+    rest on real similarities, not one real window against approximate ones:
+    a merged bead (2-1, 1-3, …) gets its own windows and those one sentence
+    shorter at either end (the bead without an end sentence, which the
+    member cue also compares it with); a bead under ``REFINE_BELOW`` also
+    gets the windows one sentence longer over either edge, so the second
+    pass can weigh merging it with a neighbour. On the 21,861-sentence scale
+    pair: own windows and pairs over the edges of beads under 0.8, half the
+    text: strict F1 0.884; with the shorter and longer windows and a budget
+    of 1.5 times the text: 0.902 (one pass, 15 times the text: 0.903).
     """
+    sizes = (len(lengths[0]), len(lengths[1]))
     chosen: dict[Window, None] = {}
     spent = 0.0
     for bead in sorted(beads, key=lambda bead: bead.confidence):
-        for window in _bead_windows(bead, (len(lengths[0]), len(lengths[1]))):
+        for window in _bead_windows(bead, sizes, max_window):
             if window in chosen:
                 continue
             cost = float(lengths[window.side][window.start : window.start + window.size].sum())
@@ -155,42 +165,59 @@ def doubtful_windows(beads: Sequence[Bead], lengths: Sequence[np.ndarray], budge
     return list(chosen)
 
 
-def _bead_windows(bead: Bead, sizes: tuple[int, int]) -> list[Window]:
-    """A bead's own multi-sentence windows and, when it is doubtful, the pairs across its edges."""
+def _bead_windows(bead: Bead, sizes: tuple[int, int], max_window: int) -> list[Window]:
+    """A bead's own windows, those one shorter at either end, and, when it is doubtful, one longer over either edge."""
     windows = []
     for side, members in enumerate((bead.src, bead.tgt)):
-        if len(members) >= 2:
-            windows.append(Window(side, len(members), members[0]))
-        if members and bead.confidence < REFINE_BELOW:
-            edges = (members[0], members[-1] - 1)
-            windows += [Window(side, 2, start) for start in edges if 0 <= start <= sizes[side] - 2]
+        size, first = len(members), members[0] if members else 0
+        if size >= 2:
+            windows.append(Window(side, size, first))
+        if size >= 3:
+            windows += [Window(side, size - 1, start) for start in (first, first + 1)]
+        if size and bead.confidence < REFINE_BELOW and size + 1 <= max_window:
+            starts = (first - 1, first)
+            windows += [Window(side, size + 1, start) for start in starts if 0 <= start <= sizes[side] - size - 1]
     return windows
 
 
-def refined(
-    sides: Sequence[SideEmbeddings],
+def second_pass(
+    sentence_vectors: Sequence[np.ndarray],
+    features: Sequence[SideFeatures],
     texts: Sequence[Sequence[str]],
     windows: Sequence[Window],
     embedder: Embedder,
+    max_bead_size: int,
     progress: StageProgress | None = None,
 ) -> list[SideEmbeddings]:
-    """New sides whose chosen windows hold real embeddings of their text instead of approximations.
+    """New sides: approximate windows again, with the chosen ones holding real embeddings of their text.
 
-    Only the window arrays that change are copied; the others are shared.
+    Built from the first pass's sentence vectors alone, so the caller can let
+    the first pass's window arrays go before these are made (a 50k-sentence
+    book would otherwise hold both, 0.6 GB more). Texts are encoded
+    ``_REFINE_CHUNK`` at a time straight into the new arrays, so the refined
+    vectors never exist all at once as float32.
     """
-    joined = [" ".join(texts[w.side][w.start : w.start + w.size]) for w in windows]
-    vectors, row = _encode_once(joined, embedder, "refining", progress)
-    result = []
-    for side_index, side in enumerate(sides):
-        arrays = list(side.windows)
-        for size in sorted({w.size for w in windows if w.side == side_index}):
-            mine = [
-                (w.start, text)
-                for w, text in zip(windows, joined, strict=True)
-                if (w.side, w.size) == (side_index, size)
-            ]
-            array = arrays[size - 1].copy()
-            array[[start for start, _ in mine]] = vectors[[row[text] for _, text in mine]]
-            arrays[size - 1] = array
-        result.append(SideEmbeddings(tuple(arrays), side.features))
-    return result
+    max_window = window_sizes_needed(max_bead_size)
+    arrays = [
+        list(approximate_windows(vectors, max_window, np.sqrt(side.lengths), dtype=vectors.dtype.type))
+        for vectors, side in zip(sentence_vectors, features, strict=True)
+    ]
+    places: dict[str, list[Window]] = {}
+    for window in windows:
+        text = " ".join(texts[window.side][window.start : window.start + window.size])
+        places.setdefault(text, []).append(window)
+    unique = list(places)
+    for offset in range(0, len(unique), _REFINE_CHUNK):
+        chunk = unique[offset : offset + _REFINE_CHUNK]
+
+        def report(done: int, _total: int, offset: int = offset) -> None:
+            if progress:
+                progress("refining", offset + done, len(unique))
+
+        for text, vector in zip(chunk, embedder.encode(chunk, progress=report), strict=True):
+            for window in places[text]:
+                arrays[window.side][window.size - 1][window.start] = vector
+    return [
+        SideEmbeddings(tuple(side_arrays), side_features)
+        for side_arrays, side_features in zip(arrays, features, strict=True)
+    ]

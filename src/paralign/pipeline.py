@@ -111,8 +111,12 @@ def align_segmentations(
         sides = passes.first_pass(texts, features, embedder, config.max_bead_size, progress)
         first, _ = _aligned(sides, config, progress, 0, 2)
         budget = passes.REFINE_BUDGET * sum(float(f.lengths.sum()) for f in features)
-        doubtful = passes.doubtful_windows(first, [f.lengths for f in features], budget)
-        sides = passes.refined(sides, texts, doubtful, embedder, progress)
+        doubtful = passes.doubtful_windows(first, [f.lengths for f in features], budget, len(sides[0].windows))
+        sentence_vectors = [side.windows[0] for side in sides]
+        del sides  # the first pass's approximate windows go before the second pass builds its own
+        sides = passes.second_pass(
+            sentence_vectors, features, texts, doubtful, embedder, config.max_bead_size, progress
+        )
         beads, calibrated = _aligned(sides, config, progress, 1, 2)
     else:
         sides = passes.one_pass(texts, features, embedder, config.max_bead_size, progress)
