@@ -111,3 +111,21 @@ def test_tei_of_built_tree_round_trips(protocol: Alignment) -> None:
     tree = build_tei(protocol)
     again = etree.fromstring(etree.tostring(tree))
     assert len(list(again.iter(f"{TEI}s"))) == 45
+
+
+def test_uncalibrated_confidences_are_flagged_in_the_exports(protocol: Alignment) -> None:
+    """Non-default aligner settings leave posteriors uncalibrated: TMX, TEI and TSV say so."""
+    from dataclasses import replace
+
+    from paralign.export.tsv import header_line
+
+    for alignment, flagged in ((protocol, False), (replace(protocol, calibrated=False), True)):
+        header = build_tmx(alignment).getroot().find("header")
+        assert header is not None
+        props = [(p.get("type"), p.text) for p in header.findall("prop")]
+        assert (("x-paralign-confidence", "uncalibrated") in props) is flagged
+        assert validate_tmx(build_tmx(alignment)) == []
+        publication = build_tei(alignment).getroot().find(".//{http://www.tei-c.org/ns/1.0}publicationStmt")
+        assert publication is not None
+        assert ("uncalibrated" in "".join(publication.itertext())) is flagged
+        assert ("confidence=uncalibrated" in header_line(alignment)) is flagged

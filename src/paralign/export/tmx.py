@@ -33,7 +33,7 @@ def build_tmx(alignment: Alignment, notes: NotesMode = NotesMode.TAGS) -> etree.
     src_lang = alignment.source.document.lang
     tgt_lang = alignment.target.document.lang
     root = etree.Element("tmx", version="1.4")
-    etree.SubElement(
+    header = etree.SubElement(
         root,
         "header",
         {
@@ -46,6 +46,8 @@ def build_tmx(alignment: Alignment, notes: NotesMode = NotesMode.TAGS) -> etree.
             "datatype": "plaintext",
         },
     )
+    if not alignment.calibrated:
+        _prop(header, "x-paralign-confidence", "uncalibrated")
     body = etree.SubElement(root, "body")
     numbers = marker_numbers(alignment)
     for position, bead in enumerate(alignment.beads, start=1):

@@ -36,6 +36,8 @@ def header_line(alignment: Alignment) -> str:
     ]
     if alignment.presplit:
         fields.append("presplit=yes")
+    if not alignment.calibrated:
+        fields.append("confidence=uncalibrated")
     return "# " + " | ".join(fields)
 
 
