@@ -21,6 +21,10 @@ from paralign.model import LOW_CONFIDENCE, Alignment, Document
 MIN_CONFIDENT_SHARE = 0.5
 #: Texts shorter than this are too short to identify their language reliably.
 MIN_CHARS_FOR_LANGUAGE = 200
+#: A text is refused as another language only when the identifier is this sure:
+#: names, numbers and quotations pull short or mixed texts towards neighbours
+#: (Galician for Spanish), and a wrong refusal stops a translator cold.
+MIN_LANGUAGE_PROBABILITY = 0.9
 _SAMPLE_CHARS = 20_000
 
 
@@ -44,7 +48,7 @@ def language_problem(document: Document) -> str | None:
         return None
     detected, probability = detect_language(body)
     declared = base_language(document.lang)
-    if detected != declared and probability >= 0.9:
+    if detected != declared and probability >= MIN_LANGUAGE_PROBABILITY:
         return f"{document.path}: looks like '{detected}' (p={probability:.2f}), not the declared '{document.lang}'"
     return None
 
