@@ -12,6 +12,7 @@ import re
 import shutil
 import struct
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import lxml.html
@@ -22,9 +23,14 @@ from paralign.export.html import _JS, DATA_ID, build_html, html_bytes, write_htm
 from paralign.model import LOW_CONFIDENCE, Alignment
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="headless Chromium not installed (apt-get install chromium)"
-)
+_NO_CHROMIUM = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed (apt-get install chromium)")
+
+
+def needs_chromium(test: Callable[..., None]) -> Callable[..., None]:
+    """A test that drives headless Chromium: ``browser`` and ``slow``, skipped where Chromium is missing."""
+    marked: Callable[..., None] = pytest.mark.browser(pytest.mark.slow(_NO_CHROMIUM(test)))
+    return marked
+
 
 #: The protocol's flags after lowering two confidences (see ``weakened``): the 1-0 heading and beads 6 and 12.
 WEAK = (5, 11)

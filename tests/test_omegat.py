@@ -45,6 +45,7 @@ OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.omegat,
     pytest.mark.skipif(JAVA is None, reason="OmegaT round trip needs `java` on PATH (Debian: apt install omegat)"),
     pytest.mark.skipif(
         not OMEGAT_JAR.is_file(), reason=f"OmegaT round trip needs {OMEGAT_JAR} (Debian: apt install omegat)"

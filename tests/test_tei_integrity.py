@@ -58,6 +58,7 @@ def jing(*paths: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.jing
 def test_jing_accepts_the_tei(protocol: Alignment, tmp_path: Path) -> None:
     good = write_tei(protocol, tmp_path / "bishkek-protocol.en-es.tei.xml")
     insertion = write_tei(with_insertion(protocol), tmp_path / "insertion.tei.xml")
@@ -65,6 +66,7 @@ def test_jing_accepts_the_tei(protocol: Alignment, tmp_path: Path) -> None:
     assert (completed.returncode, completed.stdout) == (0, ""), completed.stdout
 
 
+@pytest.mark.jing
 def test_jing_rejects_a_broken_tei(protocol: Alignment, tmp_path: Path) -> None:
     """The control: jing really validates (exit 1, the error on stdout, naming file and line)."""
     broken_tree = build_tei(protocol)
