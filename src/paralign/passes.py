@@ -23,8 +23,9 @@ from paralign.sides import SideEmbeddings, SideFeatures, approximate_windows, wi
 StageProgress = Callable[[str, int, int], None]
 
 #: Sentences (both sides together) above which encoding is done in two passes.
-#: Below it every window is encoded (Text+Berg dev, 1,022 sentences: strict F1
-#: 0.914 in one pass against 0.899 in two).
+#: Below it every window is encoded: affordable, and on the held-out Text+Berg
+#: test files one pass gives strict F1 0.905 against 0.899 in two (the dev sets
+#: tie: Text+Berg dev 0.914 / 0.918, MAC zh-en dev 0.884 / 0.884).
 TWO_PASS_ABOVE = 2_000
 
 #: Windows longer than this (in characters) are not encoded but summed from
@@ -35,14 +36,13 @@ TWO_PASS_ABOVE = 2_000
 MAX_WINDOW_CHARS = 1_000
 
 #: A bead of the first pass below this confidence is looked at again with real
-#: window embeddings (on Text+Berg dev about half the beads; 0.5 left the
-#: two-pass path 1.9 points of strict F1 below the one-pass path on the
-#: 2,200-sentence scale pair, 0.8 leaves 0.1; 0.9 gains nothing more).
+#: window embeddings (on Text+Berg dev about half the beads; on the
+#: 21,861-sentence scale pair 0.9 gains nothing over 0.8).
 REFINE_BELOW = 0.8
 
 #: Encoding the second pass may spend, as a share of the first pass's characters
-#: (21,861-sentence scale pair, strict F1: 0.5 gives 0.891, 1.0 0.898, 1.5 0.902,
-#: against 0.903 in one pass; the time stays well above 300 sentences/s).
+#: (21,861-sentence scale pair, strict F1: 0.75 gives 0.895, 1.0 0.898, 1.5 0.901,
+#: against 0.903 in one pass; 382 sentences/s end to end at 1.5).
 REFINE_BUDGET = 1.5
 
 #: Texts encoded per call in the second pass (40 MB of float32 vectors at 512 dimensions).
@@ -148,7 +148,7 @@ def doubtful_windows(
     pass can weigh merging it with a neighbour. On the 21,861-sentence scale
     pair: own windows and pairs over the edges of beads under 0.8, half the
     text: strict F1 0.884; with the shorter and longer windows and a budget
-    of 1.5 times the text: 0.902 (one pass, 15 times the text: 0.903).
+    of 1.5 times the text: 0.901 (one pass, 15 times the text: 0.903).
     """
     sizes = (len(lengths[0]), len(lengths[1]))
     chosen: dict[Window, None] = {}
