@@ -54,7 +54,7 @@ def test_chinese_english_presplit_through_the_cli(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from paralign.cli import app
-    from paralign.score import read_ladder
+    from paralign.ladder import read_ladder
 
     zh, en = DATA / "protocol-excerpt.zh.txt", DATA / "protocol-excerpt.en.txt"
     args = ["align", "--presplit", str(zh), str(en), "--src-lang", "zh", "--tgt-lang", "en"]

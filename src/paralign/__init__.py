@@ -23,8 +23,9 @@ from paralign.corrections import load_corrections
 from paralign.embed import DEFAULT_MODEL, SentenceTransformerEmbedder
 from paralign.errors import ExportError, InputError, ModelError, NotATranslation, ParalignError
 from paralign.formats import FORMATS, NotesMode, write_exports
+from paralign.ladder import read_beads
 from paralign.model import Alignment, Bead, Document, FootnoteAnchor, FootnotePair, Segmentation, Sentence
-from paralign.score import Scores, read_beads, score
+from paralign.score import Scores, score
 
 if typing.TYPE_CHECKING:
     from paralign.pipeline import align_texts

@@ -30,9 +30,10 @@ from paralign.corrections import load_corrections
 from paralign.embed import DEFAULT_MODEL
 from paralign.errors import NotATranslation, ParalignError
 from paralign.formats import DEFAULT_FORMATS, FORMATS, REGISTRY, NotesMode, check_targets, export_paths, write_exports
+from paralign.ladder import read_beads
 from paralign.model import Alignment
 from paralign.pipeline import StageProgress, align_texts
-from paralign.score import read_beads, score, scores_json
+from paralign.score import score, scores_json
 
 app = typer.Typer(
     add_completion=False,

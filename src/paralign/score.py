@@ -13,8 +13,7 @@ with published ones:
   against the test beads that are non-empty on both sides;
 * counts are summed over all files before dividing (micro-average).
 
-The bead files scored here are read by ``paralign.ladder``; its readers are
-re-exported for the callers that have always found them here.
+The bead files scored here are read by ``paralign.ladder``.
 """
 
 from __future__ import annotations
@@ -24,18 +23,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
-from paralign.ladder import BeadPair, format_ladder, parse_ladder, read_beads, read_ladder
+from paralign.ladder import BeadPair
 
-__all__ = [
-    "BeadPair",
-    "Scores",
-    "format_ladder",
-    "parse_ladder",
-    "read_beads",
-    "read_ladder",
-    "score",
-    "scores_json",
-]
+__all__ = ["Scores", "score", "scores_json"]
 
 
 @dataclass(frozen=True)
