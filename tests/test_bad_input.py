@@ -19,8 +19,8 @@ from conftest import EN, ES, TEXTS
 from typer.testing import CliRunner
 
 from paralign.cli import app
-from paralign.export._xml import parse_untrusted
 from paralign.export.validate import validate_tmx
+from paralign.safe_xml import parse_untrusted
 
 runner = CliRunner()
 SPANISH = ES.read_text(encoding="utf-8")

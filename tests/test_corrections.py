@@ -11,11 +11,11 @@ from typer.testing import CliRunner
 from paralign.cli import app
 from paralign.corrections import load_corrections
 from paralign.errors import InputError
-from paralign.export._xml import parse_untrusted
 from paralign.export.validate import validate_tmx
 from paralign.formats import write_exports
 from paralign.ladder import read_ladder
 from paralign.model import Alignment
+from paralign.safe_xml import parse_untrusted
 
 runner = CliRunner()
 

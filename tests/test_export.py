@@ -12,10 +12,10 @@ from conftest import ROOT
 from lxml import etree
 
 from paralign.export import NotesMode, build_tei, build_tmx
-from paralign.export._xml import parse_untrusted
 from paralign.export.validate import validate_tmx
 from paralign.formats import export_stem, write_exports
 from paralign.model import Alignment
+from paralign.safe_xml import parse_untrusted
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TEI = "{http://www.tei-c.org/ns/1.0}"

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from paralign.cli import app
 from paralign.errors import InputError
-from paralign.export._xml import parse_untrusted
+from paralign.safe_xml import parse_untrusted
 
 runner = CliRunner()
 

@@ -37,8 +37,8 @@ import pytest
 from lxml import etree
 
 from paralign.export import NotesMode, write_tmx
-from paralign.export._xml import parse_untrusted
 from paralign.model import Alignment
+from paralign.safe_xml import parse_untrusted
 
 JAVA = shutil.which("java")
 OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")

@@ -12,11 +12,12 @@ from lxml import etree
 from paralign.errors import InputError
 from paralign.export import NotesMode, build_tmx
 from paralign.export._inline import apply_notes_mode, sentence_pieces
-from paralign.export._xml import safe_parser, serialize
+from paralign.export._xml import serialize
 from paralign.export.tmx import DOCTYPE
 from paralign.export.validate import validate_tmx
 from paralign.model import Alignment, Bead
 from paralign.read import read_document
+from paralign.safe_xml import safe_parser
 from paralign.segment import segment
 
 EXAMPLES = 300

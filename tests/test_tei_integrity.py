@@ -21,9 +21,9 @@ import pytest
 from lxml import etree
 
 from paralign.export import build_tei, write_tei
-from paralign.export._xml import parse_untrusted
 from paralign.export.validate import schema_path
 from paralign.model import Alignment, Bead
+from paralign.safe_xml import parse_untrusted
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"

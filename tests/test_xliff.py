@@ -12,10 +12,10 @@ import pytest
 from lxml import etree
 
 from paralign.export._inline import marker_numbers, sentence_pieces
-from paralign.export._xml import parse_untrusted
 from paralign.export.validate import validate_xliff
 from paralign.export.xliff import XLIFF_NS, build_xliff, write_xliff
 from paralign.model import LOW_CONFIDENCE, Alignment, FootnoteAnchor, Segmentation
+from paralign.safe_xml import parse_untrusted
 
 X = f"{{{XLIFF_NS}}}"
 

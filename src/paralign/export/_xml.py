@@ -3,8 +3,7 @@
 An export is written to a temporary file in the target directory and renamed
 into place, so an existing export is replaced whole or not at all, even if
 the process is killed midway. XML read from users is parsed by
-``paralign.safe_xml`` (re-exported here for callers that import it from the
-exports).
+``paralign.safe_xml``, not here.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from lxml import etree
 
 from paralign.errors import ExportError
 from paralign.model import FootnoteAnchor
-from paralign.safe_xml import parse_untrusted, safe_parser
 
 __all__ = [
     "MarkerMaker",
@@ -29,8 +27,6 @@ __all__ = [
     "default_namespace",
     "fill_mixed",
     "indent",
-    "parse_untrusted",
-    "safe_parser",
     "serialize",
 ]
 
