@@ -54,7 +54,7 @@ def test_regional_language_codes_reach_the_exports(tmp_path: Path) -> None:
 
 
 def test_missing_file_is_one_line_and_exit_1(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["align", str(tmp_path / "missing.txt"), str(ES), "--out", str(tmp_path)])
+    result = runner.invoke(app, ["align", "-q", str(tmp_path / "missing.txt"), str(ES), "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [f"paralign: error: {tmp_path / 'missing.txt'}: no such file"]
     assert "Traceback" not in result.output

@@ -8,39 +8,83 @@ The whole job is one call, the exports another::
 
 Everything public is listed in ``__all__``; the modules behind it are the
 stages (``read``, ``segment``, ``embed``, ``pipeline``, ``formats``, ``export``…)
-for anyone who wants to run one on its own. ``align_texts`` is loaded on
+for anyone who wants to run one on its own. Every public name is loaded on
 first use, so that importing a stage that does not align (``paralign.export``,
-``paralign.formats``) does not load NLTK, numba or torch.
+``paralign.formats``) does not load NLTK, numba or torch, and ``import
+paralign`` itself loads nothing.
 """
 
 from __future__ import annotations
 
+import importlib
 import typing
 
 from paralign._version import __version__
-from paralign.config import AlignConfig
-from paralign.corrections import load_corrections
-from paralign.embed import DEFAULT_MODEL, SentenceTransformerEmbedder
-from paralign.errors import ExportError, InputError, ModelError, NotATranslation, ParalignError
-from paralign.formats import FORMATS, NotesMode, write_exports
-from paralign.ladder import read_beads
-from paralign.model import Alignment, Bead, Document, FootnoteAnchor, FootnotePair, Segmentation, Sentence
+
+# Imported now, not on first use: the function shares its name with its module,
+# and importing the module later (any stage that scores) would rebind
+# ``paralign.score`` to the module.
 from paralign.score import Scores, score
 
 if typing.TYPE_CHECKING:
+    from paralign.config import AlignConfig
+    from paralign.corrections import load_corrections
+    from paralign.embed import DEFAULT_MODEL, SentenceTransformerEmbedder
+    from paralign.errors import (
+        ExportError,
+        InputError,
+        LanguageMismatch,
+        ModelError,
+        NotATranslation,
+        ParalignError,
+    )
+    from paralign.formats import FORMATS, NotesMode, write_exports
+    from paralign.ladder import read_beads
+    from paralign.model import Alignment, Bead, Document, FootnoteAnchor, FootnotePair, Segmentation, Sentence
     from paralign.pipeline import align_texts
 
+#: Where each public name lives: ``import paralign`` loads none of them (the
+#: command line's first import must be instant, and interruptible), each is
+#: imported on first use (PEP 562).
+_HOMES = {
+    "AlignConfig": "paralign.config",
+    "load_corrections": "paralign.corrections",
+    "DEFAULT_MODEL": "paralign.embed",
+    "SentenceTransformerEmbedder": "paralign.embed",
+    "ExportError": "paralign.errors",
+    "InputError": "paralign.errors",
+    "LanguageMismatch": "paralign.errors",
+    "ModelError": "paralign.errors",
+    "NotATranslation": "paralign.errors",
+    "ParalignError": "paralign.errors",
+    "FORMATS": "paralign.formats",
+    "NotesMode": "paralign.formats",
+    "write_exports": "paralign.formats",
+    "read_beads": "paralign.ladder",
+    "Alignment": "paralign.model",
+    "Bead": "paralign.model",
+    "Document": "paralign.model",
+    "FootnoteAnchor": "paralign.model",
+    "FootnotePair": "paralign.model",
+    "Segmentation": "paralign.model",
+    "Sentence": "paralign.model",
+    "align_texts": "paralign.pipeline",
+}
+
 __all__ = [
-    "DEFAULT_MODEL",
-    "FORMATS",
+    "Scores",
+    "score",
     "AlignConfig",
     "Alignment",
     "Bead",
+    "DEFAULT_MODEL",
     "Document",
     "ExportError",
+    "FORMATS",
     "FootnoteAnchor",
     "FootnotePair",
     "InputError",
+    "LanguageMismatch",
     "ModelError",
     "NotATranslation",
     "NotesMode",
@@ -49,24 +93,24 @@ __all__ = [
     "Segmentation",
     "Sentence",
     "SentenceTransformerEmbedder",
-    "__version__",
     "align_texts",
     "load_corrections",
     "read_beads",
     "score",
     "write_exports",
+    "__version__",
 ]
 
 
 def __getattr__(name: str) -> object:
-    """``align_texts`` on first use (PEP 562): its module loads NLTK, numba and the embedding stack."""
-    if name == "align_texts":
-        from paralign.pipeline import align_texts
-
-        globals()[name] = align_texts
-        return align_texts
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    """A public name, imported from its module on first use."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | {"align_texts"})
+    return sorted(set(globals()) | set(_HOMES))

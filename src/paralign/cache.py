@@ -44,6 +44,8 @@ class CachedEmbedder:
         self.path = Path(cache_dir) / "embeddings.sqlite"
         self.hits = 0
         self.misses = 0
+        #: Why the cache was skipped, if it was: the run goes on uncached and says so.
+        self.warnings: list[str] = []
 
     def _connect(self) -> sqlite3.Connection:
         try:

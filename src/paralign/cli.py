@@ -1,65 +1,70 @@
 """The ``paralign`` command: a thin shell over the Python API.
 
-Exit codes: 0 success, 1 bad input or a failed job, 2 usage error (typer),
-3 the pair does not look like a translation (wrong languages, too few
-confident beads; ``--allow-low-confidence`` overrides), 130 interrupted.
-Every ``ParalignError`` becomes one line on stderr naming the file and the
-problem; progress goes to stderr (``-q`` silences it), the summary to stdout.
+Exit codes: 0 success, 1 bad input or a failed job, 2 usage error, 3 the
+pair does not look like a translation (a text not in its declared language,
+the same text twice, too few confident beads), 130 interrupted (SIGINT or
+SIGTERM; see ``paralign.__main__``). Every error is one line on stderr naming
+the file and the problem; progress goes to stderr (``paralign.progress``:
+live on a terminal, a plain log elsewhere, nothing with ``-q``), the summary
+to stdout.
+
+Starting must be instant: ``--help``, ``--version``, ``evaluate`` and
+``export --help`` load no NLTK, numba, torch or sentence-transformers. The
+aligner is imported inside ``align``, once its progress display is up.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
-import signal
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from types import FrameType
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from paralign._version import __version__
-from paralign.cache import default_cache_dir
-from paralign.corrections import load_corrections
-from paralign.embed import DEFAULT_MODEL
-from paralign.errors import NotATranslation, ParalignError
+from paralign.errors import LanguageMismatch, NotATranslation, ParalignError
 from paralign.formats import DEFAULT_FORMATS, FORMATS, REGISTRY, NotesMode, check_targets, export_paths, write_exports
-from paralign.ladder import read_beads
-from paralign.model import Alignment
-from paralign.pipeline import StageProgress, align_texts
-from paralign.score import score, scores_json
+from paralign.languages import language_tag
+
+if TYPE_CHECKING:
+    from paralign.model import Alignment
+    from paralign.progress import Stages
 
 app = typer.Typer(
     add_completion=False,
-    no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Click's own help layout: flags shown as flags, wrapped to the terminal (legible at 80 columns).
+    rich_markup_mode=None,
     help="Align a text and its translation; export TMX and TEI.",
 )
 
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+#: The model ``--model`` names by default (``paralign.embed.DEFAULT_MODEL``, spelled here so ``--help`` loads no numpy).
+_DEFAULT_MODEL = "use-multilingual-v3"
+#: Interrupt exit status (``paralign.__main__.INTERRUPTED``).
+_INTERRUPTED = 130
 
 
 def _language(value: str) -> str:
-    if not _LANGUAGE.match(value):
-        raise typer.BadParameter(f"{value!r} is not a language code like en, es or es-ES")
-    return value.replace("_", "-")
+    try:
+        return language_tag(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
 
 
 # Options that ``align`` and ``export`` share.
 _DEFAULT_OUT = Path("exports")
 _DEFAULT_FORMATS = ",".join(DEFAULT_FORMATS)
-_OutOption = Annotated[Path, typer.Option("--out", "-o", help="Directory for the exports.")]
+_OutOption = Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Directory for the exports.")]
 _FORMATS_HELP = "Comma-separated exports: " + "; ".join(f"{fmt.name} ({fmt.description})" for fmt in REGISTRY.values())
-_FormatsOption = Annotated[str, typer.Option("--format", "-f", help=_FORMATS_HELP + ".")]
+_FormatsOption = Annotated[str, typer.Option("--format", "-f", metavar="FORMATS", help=_FORMATS_HELP + ".")]
 _TmxNotesOption = Annotated[
     NotesMode, typer.Option(help="Note markers in TMX: inline tags, literal text, or stripped.")
 ]
+_QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display on stderr.")]
 
 
 def _formats(value: str) -> list[str]:
@@ -70,29 +75,15 @@ def _formats(value: str) -> list[str]:
     return chosen
 
 
-def _terminate(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM unwinds like Ctrl-C, so temp files are removed on the way out."""
-    raise KeyboardInterrupt
+def shown(text: object) -> str:
+    """``text`` as one printable line: undecodable file-name bytes as U+FFFD, line breaks and tabs escaped.
 
-
-class _ProgressBar:
-    """A rich progress bar on stderr, one task per pipeline stage."""
-
-    def __init__(self, console: Console) -> None:
-        self.progress = Progress(
-            TextColumn("{task.description:<10}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        )
-        self.tasks: dict[str, TaskID] = {}
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if stage not in self.tasks:
-            self.tasks[stage] = self.progress.add_task(stage, total=total)
-        self.progress.update(self.tasks[stage], completed=done, total=total)
+    File names are bytes on POSIX; Python carries the undecodable ones as
+    lone surrogates, which no terminal encoding accepts, and a name may hold
+    a newline, which would break the one-line-per-message rule.
+    """
+    line = str(text).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return line.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
 
 
 def summary(alignment: Alignment, written: list[Path]) -> list[str]:
@@ -120,24 +111,32 @@ def summary(alignment: Alignment, written: list[Path]) -> list[str]:
     lines.extend(f"notes: {problem}" for problem in alignment.footnote_problems)
     lines.extend(f"warning: {warning}" for warning in alignment.warnings)
     lines.extend(f"wrote: {path}" for path in written)
-    return lines
+    return [shown(line) for line in lines]
 
 
 @app.command()
 def align(
-    source: Annotated[Path, typer.Argument(help="The original text (plain text, UTF-8 preferred).")],
-    target: Annotated[Path, typer.Argument(help="Its translation.")],
+    source: Annotated[Path, typer.Argument(metavar="SOURCE", help="The original text (plain text, UTF-8 preferred).")],
+    target: Annotated[Path, typer.Argument(metavar="TARGET", help="Its translation.")],
     src_lang: Annotated[
-        str, typer.Option("--src-lang", callback=_language, help="Language of SOURCE (en, es-ES, …).")
+        str, typer.Option("--src-lang", metavar="LANG", callback=_language, help="Language of SOURCE (en, es-ES, …).")
     ] = "en",
-    tgt_lang: Annotated[str, typer.Option("--tgt-lang", callback=_language, help="Language of TARGET.")] = "es",
+    tgt_lang: Annotated[
+        str, typer.Option("--tgt-lang", metavar="LANG", callback=_language, help="Language of TARGET.")
+    ] = "es",
     out: _OutOption = _DEFAULT_OUT,
     model: Annotated[
-        str, typer.Option(help="sentence-transformers model: the bundled default, a local directory or a cached name.")
-    ] = DEFAULT_MODEL,
+        str,
+        typer.Option(
+            metavar="MODEL",
+            help="sentence-transformers model: the bundled default, a local directory or a cached name.",
+        ),
+    ] = _DEFAULT_MODEL,
     formats: _FormatsOption = _DEFAULT_FORMATS,
     tmx_notes: _TmxNotesOption = NotesMode.TAGS,
-    encoding: Annotated[str | None, typer.Option(help="Force the encoding of both files (e.g. cp1252).")] = None,
+    encoding: Annotated[
+        str | None, typer.Option(metavar="ENCODING", help="Force the encoding of both files (e.g. cp1252).")
+    ] = None,
     presplit: Annotated[
         bool, typer.Option("--presplit", help="Files hold one sentence per line: no segmentation, no notes.")
     ] = False,
@@ -148,51 +147,74 @@ def align(
         ),
     ] = True,
     allow_low_confidence: Annotated[
-        bool, typer.Option("--allow-low-confidence", help="Export even when the pair does not look like a translation.")
+        bool,
+        typer.Option(
+            "--allow-low-confidence",
+            help="Export even when the pair does not look like a translation (too few confident beads, the same text).",
+        ),
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    allow_language_mismatch: Annotated[
+        bool,
+        typer.Option(
+            "--allow-language-mismatch",
+            help="Export under --src-lang/--tgt-lang even when a text does not look like that language.",
+        ),
+    ] = False,
+    quiet: _QuietOption = False,
 ) -> None:
     """Align SOURCE with TARGET and write the exports (TMX and TEI by default) into --out."""
     chosen = _formats(formats)
-    stderr = Console(stderr=True, quiet=quiet)
-    signal.signal(signal.SIGTERM, _terminate)
-    with _reported_errors():
+    stages = _stages(quiet)
+    written: list[Path] = []
+    with _reported_errors(written), stages.shown():
         check_targets(export_paths(out, source, src_lang, tgt_lang, chosen).values())
-        bar = _ProgressBar(stderr)
-        progress: StageProgress | None = None if quiet else bar
-        with bar.progress if not quiet else contextlib.nullcontext():
-            alignment = align_texts(
-                source,
-                target,
-                src_lang,
-                tgt_lang,
-                model=model,
-                encoding=encoding,
-                presplit_input=presplit,
-                cache_dir=default_cache_dir() if cache else None,
-                allow_low_confidence=allow_low_confidence,
-                progress=progress,
-            )
+        stages("segmenting", 0, 2)
+        from paralign.cache import default_cache_dir
+        from paralign.pipeline import align_texts
+
+        alignment = align_texts(
+            source,
+            target,
+            src_lang,
+            tgt_lang,
+            model=model,
+            encoding=encoding,
+            presplit_input=presplit,
+            cache_dir=default_cache_dir() if cache else None,
+            allow_low_confidence=allow_low_confidence,
+            allow_language_mismatch=allow_language_mismatch,
+            progress=stages,
+        )
         for warning in alignment.warnings:
-            print(f"paralign: warning: {warning}", file=sys.stderr)
-        written = write_exports(alignment, out, chosen, tmx_notes)
+            print(f"paralign: warning: {shown(warning)}", file=sys.stderr)
+        stages("writing", 0, 1)
+        written.extend(write_exports(alignment, out, chosen, tmx_notes))
     for line in summary(alignment, written):
         typer.echo(line)
 
 
 @app.command("export")
 def export_corrected(
-    corrected: Annotated[Path, typer.Argument(help="A corrected TSV (from --format tsv) or the review page's JSON.")],
+    corrected: Annotated[
+        Path,
+        typer.Argument(metavar="SHEET", help="A corrected TSV (from --format tsv) or the review page's JSON."),
+    ],
     out: _OutOption = _DEFAULT_OUT,
     formats: _FormatsOption = _DEFAULT_FORMATS,
     tmx_notes: _TmxNotesOption = NotesMode.TAGS,
+    quiet: _QuietOption = False,
 ) -> None:
     """Rebuild the exports from a reviewer's corrected alignment, notes re-paired."""
     chosen = _formats(formats)
-    signal.signal(signal.SIGTERM, _terminate)
-    with _reported_errors():
+    stages = _stages(quiet)
+    written: list[Path] = []
+    with _reported_errors(written), stages.shown():
+        stages("segmenting", 0, 2)
+        from paralign.corrections import load_corrections
+
         alignment = load_corrections(corrected)
-        written = write_exports(alignment, out, chosen, tmx_notes)
+        stages("writing", 0, 1)
+        written.extend(write_exports(alignment, out, chosen, tmx_notes))
     for line in summary(alignment, written):
         typer.echo(line)
 
@@ -206,6 +228,9 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Strict and lax precision, recall and F1 of TEST alignments against GOLD (W11-4624)."""
+    from paralign.ladder import read_beads
+    from paralign.score import score, scores_json
+
     if len(files) % 2:
         raise typer.BadParameter("give GOLD TEST pairs: an even number of files", param_hint="FILES")
     with _reported_errors():
@@ -229,29 +254,68 @@ def _main(
         raise typer.Exit()
 
 
+def _stages(quiet: bool) -> Stages:
+    from paralign.progress import stage_display
+
+    return stage_display(quiet)
+
+
 def _fail(message: str, code: int = 1) -> NoReturn:
-    print(f"paralign: error: {message}", file=sys.stderr)
+    print(f"paralign: error: {shown(message)}", file=sys.stderr)
     raise typer.Exit(code)
 
 
 @contextlib.contextmanager
-def _reported_errors() -> Iterator[None]:
+def _reported_errors(written: Sequence[Path] = ()) -> Iterator[None]:
     """Every failure as one line on stderr and an exit code; never a traceback.
 
-    An exception that is not a ``ParalignError`` is a bug in paralign: it is
-    reported as such (``PARALIGN_DEBUG=1`` shows the traceback).
+    ``written`` is filled by the command once its exports are in place, so an
+    interrupt can say truthfully whether they changed. An exception that is
+    not a ``ParalignError`` is a bug in paralign: it is reported as such
+    (``PARALIGN_DEBUG=1`` shows the traceback).
     """
     try:
         yield
+    except LanguageMismatch as error:
+        option = "--src-lang" if error.side == "source" else "--tgt-lang"
+        _fail(
+            f"{error} (if it is '{error.detected}', say {option} {error.detected}; "
+            f"to export it as '{error.declared}' anyway, --allow-language-mismatch)",
+            code=3,
+        )
     except NotATranslation as error:
         _fail(f"{error} (nothing exported; --allow-low-confidence to export anyway)", code=3)
     except ParalignError as error:
         _fail(str(error))
     except KeyboardInterrupt:
-        _fail("interrupted; no export was changed", code=130)
+        if written:
+            _fail("interrupted after the exports were written; they are complete", code=_INTERRUPTED)
+        _fail("interrupted; no export was changed", code=_INTERRUPTED)
     except Exception as error:
         if os.environ.get("PARALIGN_DEBUG"):
             raise
         _fail(
             f"internal error, please report it: {type(error).__name__}: {error} (PARALIGN_DEBUG=1 shows the traceback)"
         )
+
+
+def run(argv: Sequence[str]) -> int:
+    """Parse ``argv`` and run the command; the exit status.
+
+    Click's ``main`` would turn an interrupt into "Aborted!" after a blank
+    line, and a usage error into several lines of usage: here the command is
+    invoked directly, a usage error is one line pointing at ``--help``, and
+    ``KeyboardInterrupt`` is left to ``paralign.__main__``. No arguments at
+    all shows the help.
+    """
+    command = typer.main.get_command(app)
+    try:
+        with command.make_context("paralign", list(argv) or ["--help"]) as context:
+            command.invoke(context)
+    except typer.Exit as done:
+        return done.exit_code
+    except typer.TyperException as error:
+        where = getattr(getattr(error, "ctx", None), "command_path", "paralign")
+        print(f"paralign: error: {shown(error.format_message())} (see {where} --help)", file=sys.stderr)
+        return error.exit_code
+    return 0

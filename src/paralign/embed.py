@@ -202,6 +202,32 @@ class SentenceTransformerEmbedder:
         return out
 
 
+class OnDemandEmbedder:
+    """The named model, loaded only when a text has to be encoded.
+
+    Behind the on-disk cache, a re-run whose texts are all cached never
+    imports torch or sentence-transformers (seconds of a short run); a run
+    that does encode announces the load through ``on_load`` first, so a
+    progress display can say "loading model" while it happens.
+    """
+
+    def __init__(self, name_or_path: str, on_load: Callable[[bool], None] | None = None) -> None:
+        self.name = name_or_path
+        self.key = model_key(name_or_path)
+        self._on_load = on_load
+        self._model: SentenceTransformerEmbedder | None = None
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Load the model on first use (``on_load(False)`` before, ``on_load(True)`` after), then encode."""
+        if self._model is None:
+            if self._on_load is not None:
+                self._on_load(False)
+            self._model = _loaded(self.name)
+            if self._on_load is not None:
+                self._on_load(True)
+        return self._model.encode(texts, progress)
+
+
 @functools.cache
 def _loaded(name_or_path: str) -> SentenceTransformerEmbedder:
     """One embedder per model and process: loading USE takes seconds, encoding with it is read-only."""

@@ -6,7 +6,8 @@
     ├── InputError           a text or XML file that cannot be read or used
     ├── ModelError           an embedding model that cannot be loaded or run
     ├── ExportError          an export that cannot be written
-    └── NotATranslation      texts in the wrong languages, or too few confident beads
+    └── NotATranslation      the same text twice, or too few confident beads
+        └── LanguageMismatch a text not in the language it was declared in
 
 The CLI catches ``ParalignError`` at its edge and prints ``str(error)``: one
 line naming the file and the problem. Anything else is a bug.
@@ -40,3 +41,17 @@ class ExportError(ParalignError):
 
 class NotATranslation(ParalignError):
     """The pair does not look like a text and its translation (CLI exit code 3)."""
+
+
+class LanguageMismatch(NotATranslation):
+    """A text is not in its declared language: exporting it would label it wrongly (``xml:lang``, TMX ``srclang``).
+
+    ``side`` is ``"source"`` or ``"target"`` and ``detected`` the code the
+    identifier found, so the CLI can name the option that fixes it.
+    """
+
+    def __init__(self, path: Path | str, side: str, declared: str, detected: str, probability: float) -> None:
+        self.side = side
+        self.declared = declared
+        self.detected = detected
+        super().__init__(path, f"looks like '{detected}' (p={probability:.2f}), not the declared '{declared}'")

@@ -15,7 +15,7 @@ from paralign import passes
 from paralign.cache import CachedEmbedder
 from paralign.calibrate import calibrate
 from paralign.config import AlignConfig
-from paralign.embed import DEFAULT_MODEL, Embedder, SentenceTransformerEmbedder
+from paralign.embed import DEFAULT_MODEL, Embedder, OnDemandEmbedder
 from paralign.errors import NotATranslation
 from paralign.features import segmentation_features
 from paralign.footnotes import pair_anchors
@@ -25,7 +25,7 @@ from paralign.read import read_document, read_presplit
 from paralign.search import best_path
 from paralign.segment import presplit, segment
 from paralign.sides import SideEmbeddings
-from paralign.verify import alignment_problem, language_problem
+from paralign.verify import alignment_problem, identity_problem, language_mismatch
 
 __all__ = ["StageProgress", "align_segmentations", "align_texts"]
 
@@ -43,6 +43,7 @@ def align_texts(
     allow_low_confidence: bool = False,
     progress: StageProgress | None = None,
     two_pass: bool | None = None,
+    allow_language_mismatch: bool = False,
 ) -> Alignment:
     """Align a text and its translation, end to end.
 
@@ -56,9 +57,14 @@ def align_texts(
         encoding: force the encoding of both files.
         presplit_input: the files hold one sentence per line; no segmentation, no notes.
         cache_dir: keep embeddings on disk here, so re-runs encode only new text.
-        allow_low_confidence: record doubts that the pair is a translation as
-            warnings instead of raising ``NotATranslation``.
-        progress: called as ``progress(stage, done, total)``.
+        allow_low_confidence: record doubts that the pair is a translation
+            (the same text twice, too few confident beads) as warnings instead
+            of raising ``NotATranslation``.
+        progress: called as ``progress(stage, done, total)`` for the stages
+            "segmenting", "loading model" (only when a text is not cached),
+            "embedding", "refining" (long texts) and "aligning".
+        allow_language_mismatch: export a text labelled with a language it
+            does not seem to be in (a warning) instead of raising ``LanguageMismatch``.
         two_pass: ``None`` (default) encodes every window of texts up to
             ``passes.TWO_PASS_ABOVE`` sentences and, above, sentences first and
             windows only where in doubt; ``True`` or ``False`` forces one way.
@@ -68,28 +74,39 @@ def align_texts(
 
     Raises:
         InputError: a file cannot be read or holds no sentence.
-        NotATranslation: a text is not in its declared language, or too few
-            sentences align confidently (unless ``allow_low_confidence``).
+        LanguageMismatch: a text is not in its declared language (unless ``allow_language_mismatch``).
+        NotATranslation: the texts are the same, or too few sentences align
+            confidently (unless ``allow_low_confidence``).
+        ModelError: the model cannot be loaded.
 
     Example:
         >>> alignment = align_texts("texts/bishkek-protocol.en.txt", "texts/bishkek-protocol.es.txt")
         >>> [b.kind for b in alignment.beads][:2]
         ['1-0', '1-1']
     """
-    _report(progress, "reading", 0, 2)
+    _report(progress, "segmenting", 0, 2)
     source = _segmented(src_path, src_lang, encoding, presplit_input)
+    _report(progress, "segmenting", 1, 2)
     target = _segmented(tgt_path, tgt_lang, encoding, presplit_input)
-    _report(progress, "reading", 2, 2)
-    doubts = [problem for problem in map(language_problem, (source.document, target.document)) if problem]
-    if doubts and not allow_low_confidence:
-        raise NotATranslation(None, "; ".join(doubts))
-    embedder = _embedder(model, cache_dir)
+    _report(progress, "segmenting", 2, 2)
+    mismatches = [
+        m for m in (language_mismatch(source.document, "source"), language_mismatch(target.document, "target")) if m
+    ]
+    if mismatches and not allow_language_mismatch:
+        raise mismatches[0]
+    doubts = [str(mismatch) for mismatch in mismatches]
+    same = identity_problem(source, target)
+    if same and not allow_low_confidence:
+        raise NotATranslation(None, same)
+    embedder = _embedder(model, cache_dir, progress)
     alignment = align_segmentations(source, target, embedder, config, progress, presplit_input, two_pass)
     low = alignment_problem(alignment)
     if low and not allow_low_confidence:
         raise NotATranslation(None, low)
     repairs = [f"{d.path}: {w}" for d in (source.document, target.document) for w in d.warnings]
-    return replace(alignment, warnings=tuple(repairs + doubts + ([low] if low else [])))
+    cache = list(embedder.warnings) if isinstance(embedder, CachedEmbedder) else []
+    doubts += [problem for problem in (same, low) if problem]
+    return replace(alignment, warnings=tuple(repairs + cache + doubts))
 
 
 def align_segmentations(
@@ -141,9 +158,17 @@ def _segmented(path: Path | str, lang: str, encoding: str | None, presplit_input
     return segment(read_document(path, lang, encoding))
 
 
-def _embedder(model: str | Embedder, cache_dir: Path | str | None) -> Embedder:
-    """The model by name or path (or as given), behind the on-disk cache when there is one."""
-    embedder = SentenceTransformerEmbedder.load(model) if isinstance(model, str) else model
+def _embedder(model: str | Embedder, cache_dir: Path | str | None, progress: StageProgress | None) -> Embedder:
+    """The model by name or path (or as given), behind the on-disk cache when there is one.
+
+    A model named by a string is loaded only when a text is missing from the
+    cache, and reported as the stage "loading model" while it loads.
+    """
+
+    def loading(done: bool) -> None:
+        _report(progress, "loading model", int(done), 1)
+
+    embedder = OnDemandEmbedder(model, loading) if isinstance(model, str) else model
     if cache_dir is None:
         return embedder
     return CachedEmbedder(embedder, Path(cache_dir), getattr(embedder, "key", embedder.name))

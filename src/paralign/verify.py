@@ -4,8 +4,11 @@ Two signals, each cheap: the language each text is written in (py3langid, a
 numpy-only model inside its wheel) against what the user declared, and, after
 alignment, the share of sentences that landed in confident beads. Unrelated
 texts, a text paired with itself, or a pair given in the wrong order fail one
-of them. The CLI turns a failure into exit code 3 unless the user says
-``--allow-low-confidence``.
+of them; a text given twice is caught before any of that, by its sentences.
+The CLI turns a failure into exit code 3. ``--allow-low-confidence``
+exports a pair in doubt anyway; a wrong language label has an override of
+its own (``--allow-language-mismatch``), because it would mislabel every
+segment of a translation memory.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from paralign.errors import LanguageMismatch
 from paralign.languages import base_language
-from paralign.model import LOW_CONFIDENCE, Alignment, Document
+from paralign.model import LOW_CONFIDENCE, Alignment, Document, Segmentation
 
 #: Below this share of sentences in beads of confidence ≥ LOW_CONFIDENCE, a pair is not a translation.
 MIN_CONFIDENT_SHARE = 0.5
@@ -26,6 +30,10 @@ MIN_CHARS_FOR_LANGUAGE = 200
 #: (Galician for Spanish), and a wrong refusal stops a translator cold.
 MIN_LANGUAGE_PROBABILITY = 0.9
 _SAMPLE_CHARS = 20_000
+#: Sentences shorter than this (headings, names, numbers) may stay the same in a translation.
+MIN_SAME_CHARS = 25
+#: From this share of the target's longer sentences found verbatim in the source, the texts are the same.
+MAX_SAME_SHARE = 0.5
 
 
 @lru_cache(maxsize=1)
@@ -41,16 +49,41 @@ def detect_language(text: str) -> tuple[str, float]:
     return str(code), float(probability)
 
 
-def language_problem(document: Document) -> str | None:
-    """A sentence saying the document is not in its declared language, or ``None``."""
+def language_mismatch(document: Document, side: str) -> LanguageMismatch | None:
+    """The error to raise if ``document`` is not in its declared language (``side`` names it), else ``None``."""
     body = " ".join(document.text[block.start : block.end] for block in document.blocks)
     if len(body) < MIN_CHARS_FOR_LANGUAGE:
         return None
     detected, probability = detect_language(body)
-    declared = base_language(document.lang)
-    if detected != declared and probability >= MIN_LANGUAGE_PROBABILITY:
-        return f"{document.path}: looks like '{detected}' (p={probability:.2f}), not the declared '{document.lang}'"
+    if detected != base_language(document.lang) and probability >= MIN_LANGUAGE_PROBABILITY:
+        return LanguageMismatch(document.path, side, document.lang, detected, probability)
     return None
+
+
+def _comparable(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def identity_problem(source: Segmentation, target: Segmentation) -> str | None:
+    """A sentence saying the two texts are (nearly) the same text, or ``None``.
+
+    A file given twice, or a translation saved over its original, aligns
+    perfectly 1-1 and would fill a memory with segments copied into the
+    wrong language. Sentences with at least ``MIN_SAME_CHARS`` characters
+    are compared (casefolded, spaces collapsed): headings, numbers and names
+    legitimately stay the same across a translation, whole sentences rarely do.
+    """
+    source_texts = {_comparable(s.text) for s in source.sentences if len(s.text) >= MIN_SAME_CHARS}
+    long_target = [_comparable(s.text) for s in target.sentences if len(s.text) >= MIN_SAME_CHARS]
+    if not source_texts or not long_target:
+        return None
+    same = sum(text in source_texts for text in long_target)
+    if same / len(long_target) < MAX_SAME_SHARE:
+        return None
+    return (
+        f"{target.document.path}: {same} of its {len(long_target)} sentences are word for word in "
+        f"{source.document.path.name}; it is the same text, not a translation"
+    )
 
 
 def confident_share(alignment: Alignment) -> float:
