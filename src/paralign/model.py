@@ -132,11 +132,15 @@ class Bead:
 
     A bead with one empty side is an insertion (0-1) or a deletion (1-0).
     ``confidence`` in [0, 1] estimates the probability that the bead is right.
+    ``reviewed`` is True when a person changed or confirmed the bead (its
+    confidence is then 1.0): every export that can shows it, so a reviewer's
+    decision is never mistaken for the aligner's guess.
     """
 
     src: tuple[int, ...]
     tgt: tuple[int, ...]
     confidence: float
+    reviewed: bool = False
 
     @property
     def kind(self) -> str:

@@ -1,4 +1,4 @@
-"""The review JSON: one schema for the page that embeds and exports it and the reader that loads it back.
+"""What a reviewer's sheet records: one schema for the review JSON and the TSV header, written and read here.
 
 The HTML review page (``export.html``) embeds the alignment as this JSON
 (``to_json``); its "Export JSON" button downloads the same structure with the
@@ -9,15 +9,19 @@ page's script spells no key itself: it reads the few it needs from
 below are the only copy::
 
     {
-      "source": "texts/bishkek-protocol.en.txt",   # the path as given to paralign
-      "target": "texts/bishkek-protocol.es.txt",
+      "version": 2,                                  # absent in sheets of paralign 0.1 (see below)
+      "source": "/home/ana/texts/bishkek-protocol.en.txt",
+      "source_sha256": "5f1c…",                      # of the text paralign read (see ``text_sha256``)
+      "target": "/home/ana/texts/bishkek-protocol.es.txt",
+      "target_sha256": "09ab…",
       "src_lang": "en",
       "tgt_lang": "es",
-      "model": "use-multilingual-v3",              # how it was aligned (may be "")
-      "presplit": false,                           # true: one sentence per line input
+      "model": "use-multilingual-v3",                # how it was aligned (may be "")
+      "presplit": false,                             # true: one sentence per line input
+      "calibrated": true,                            # false: confidences are raw posteriors
       "beads": [
-        {"src": [0], "tgt": [], "confidence": 0.9912, "kind": "1-0"},
-        {"src": [1], "tgt": [0], "confidence": 1.0, "kind": "1-1"},
+        {"src": [0], "tgt": [], "confidence": 0.9912, "kind": "1-0", "reviewed": false},
+        {"src": [1], "tgt": [0], "confidence": 1.0, "kind": "1-1", "reviewed": true},
         ...
       ]
     }
@@ -26,81 +30,154 @@ below are the only copy::
 each side in exactly one bead, as ``model.check_beads`` requires);
 ``confidence`` is in [0, 1], rounded to 4 decimals; ``kind`` is informative
 (derived from the lengths of ``src`` and ``tgt``; a reader ignores it).
-``model`` and ``presplit`` let ``load_corrections`` re-read and re-segment the
-texts exactly as the original run did. The only correction the page offers so
-far is confirming a bead, recorded as ``"confidence": 1.0`` (``CONFIRMED``);
-the format already carries any re-bracketing of sentences a richer editor may
-produce.
+``reviewed`` is set by the page when the reviewer confirms a bead (a richer
+editor sets it on any bead it changes); a reviewed bead is read back with
+confidence ``CONFIRMED`` whatever its ``confidence`` says.
+
+A sheet is input a stranger may have written, so ``from_json`` checks every
+type strictly (``"presplit": "false"`` is refused, not read as true; ``5.9``
+is not an index; ``NaN`` is not a confidence) and says what is wrong in one
+line. Paths and the model name are stored with ``escape`` (percent-encoding
+of ``%``, ``|``, unprintable characters and bytes that are not UTF-8), so any
+file name survives the TSV header and the JSON; ``version`` tells an escaped
+sheet from one of paralign 0.1, whose values are read as written.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from paralign.model import Alignment, Bead
 
+VERSION = "version"
 SOURCE = "source"
+SOURCE_SHA256 = "source_sha256"
 TARGET = "target"
+TARGET_SHA256 = "target_sha256"
 SRC_LANG = "src_lang"
 TGT_LANG = "tgt_lang"
 MODEL = "model"
 PRESPLIT = "presplit"
+CALIBRATED = "calibrated"
 BEADS = "beads"
 #: Keys of one bead.
 BEAD_SRC = "src"
 BEAD_TGT = "tgt"
 CONFIDENCE = "confidence"
 KIND = "kind"
+REVIEWED = "reviewed"
 
-#: The confidence of a bead the reviewer confirmed.
+#: The sheet layout this paralign writes: escaped values, text hashes, reviewed beads.
+SHEET_VERSION = 2
+#: The confidence of a bead the reviewer confirmed or changed.
 CONFIRMED = 1.0
 #: Decimals a confidence keeps in the JSON.
 CONFIDENCE_DIGITS = 4
+#: Digits a sentence number may have: a billion sentences is more than any text; longer is garbage.
+MAX_NUMBER_DIGITS = 9
+#: Characters a stored path or model name may have (after unescaping): far beyond any real path.
+MAX_NAME_CHARS = 4096
 
 
 @dataclass(frozen=True)
 class Review:
-    """The content of a review JSON: which texts, aligned how, and the beads."""
+    """The content of a sheet: which texts (and their hashes), aligned how, and the beads.
 
-    source: str
-    target: str
+    A hash is ``None`` only for a sheet of paralign 0.1, which recorded none.
+    """
+
+    source: Path
+    target: Path
     src_lang: str
     tgt_lang: str
     model: str
     presplit: bool
     beads: tuple[Bead, ...]
+    source_sha256: str | None = None
+    target_sha256: str | None = None
+    calibrated: bool = True
+
+
+def text_sha256(text: str) -> str:
+    """The hash a sheet records of a text: of the decoded text paralign read (``Document.text``), UTF-8.
+
+    The decoded text, not the file's bytes, because sentence numbers index
+    into it: re-saving a file in another encoding or with other line ends
+    changes nothing a sheet points at and still matches, while any change to
+    the characters (or to how the bytes decode) is caught.
+    """
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def escape(value: str) -> str:
+    """``value`` with ``%``, ``|`` and unprintable characters percent-encoded; bytes that were not UTF-8 too.
+
+    Ordinary names (spaces and accents included) stay as they are, so the
+    sheet stays readable; a newline, a tab or the TSV header's `` | `` cannot
+    break a line or a field. A surrogate-escaped byte of a non-UTF-8 file name
+    (how Python spells it on Linux) becomes that byte, so ``unescape`` gives
+    the same name back.
+    """
+    return "".join(
+        character if character.isprintable() and character not in "%|" else _percent(character) for character in value
+    )
+
+
+def _percent(character: str) -> str:
+    try:
+        data = character.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate no file system gave: it cannot name a file anyway
+        data = "\ufffd".encode()
+    return "".join(f"%{byte:02X}" for byte in data)
+
+
+def unescape(value: str) -> str:
+    """The text ``escape`` encoded; bytes that are not UTF-8 come back surrogate-escaped, as ``os.fsdecode`` gives."""
+    return os.fsdecode(urllib.parse.unquote_to_bytes(value))
 
 
 def review_of(alignment: Alignment) -> Review:
-    """What the page shows of ``alignment``, before any review."""
+    """What the page shows of ``alignment``, before any review; paths made absolute (any folder can export)."""
     source, target = alignment.source.document, alignment.target.document
     return Review(
-        str(source.path),
-        str(target.path),
+        Path(os.path.abspath(source.path)),
+        Path(os.path.abspath(target.path)),
         source.lang,
         target.lang,
         alignment.model_name,
         alignment.presplit,
         alignment.beads,
+        text_sha256(source.text),
+        text_sha256(target.text),
+        alignment.calibrated,
     )
 
 
 def to_json(review: Review) -> dict[str, object]:
-    """The JSON object, keys in the documented order; confidences rounded."""
+    """The JSON object, keys in the documented order; names escaped, confidences rounded."""
     return {
-        SOURCE: review.source,
-        TARGET: review.target,
+        VERSION: SHEET_VERSION,
+        SOURCE: escape(str(review.source)),
+        SOURCE_SHA256: review.source_sha256,
+        TARGET: escape(str(review.target)),
+        TARGET_SHA256: review.target_sha256,
         SRC_LANG: review.src_lang,
         TGT_LANG: review.tgt_lang,
-        MODEL: review.model,
+        MODEL: escape(review.model),
         PRESPLIT: review.presplit,
+        CALIBRATED: review.calibrated,
         BEADS: [
             {
                 BEAD_SRC: list(bead.src),
                 BEAD_TGT: list(bead.tgt),
                 CONFIDENCE: round(bead.confidence, CONFIDENCE_DIGITS),
                 KIND: bead.kind,
+                REVIEWED: bead.reviewed,
             }
             for bead in review.beads
         ],
@@ -108,41 +185,107 @@ def to_json(review: Review) -> dict[str, object]:
 
 
 def from_json(data: object) -> Review:
-    """A parsed review JSON back as a ``Review``.
+    """A parsed review JSON back as a ``Review``, every value's type checked.
 
-    ``model`` (default ``""``), ``presplit`` (default false) and a bead's
-    ``confidence`` (default ``CONFIRMED``) may be missing; ``kind`` is ignored.
+    ``model`` (default ``""``), ``presplit`` (default false), ``calibrated``
+    (default true), a bead's ``confidence`` (default ``CONFIRMED``) and
+    ``reviewed`` (default false) may be missing; ``kind`` is ignored. Language
+    codes and hashes are returned as written: ``corrections`` checks them
+    against the registry and the texts, and beads against the sentences.
 
     Raises:
-        KeyError, TypeError, ValueError: a required key is missing or a value
-            has the wrong type (the caller names the file).
+        ValueError: a required key is missing or a value has the wrong type
+            or range; the message is one line, beads numbered from 1.
     """
     if not isinstance(data, Mapping):
-        raise TypeError(f"the top level is a {type(data).__name__}, not an object")
-    beads = tuple(
-        Bead(
-            tuple(int(i) for i in item[BEAD_SRC]),
-            tuple(int(j) for j in item[BEAD_TGT]),
-            float(item.get(CONFIDENCE, CONFIRMED)),
-        )
-        for item in data[BEADS]
-    )
+        raise ValueError(f"the top level is {_json_type(data)}, not an object")
+    version = data.get(VERSION, 1)
+    if version not in (1, SHEET_VERSION) or isinstance(version, bool):
+        raise ValueError(f"'{VERSION}' is {version!r}; this paralign reads sheets of version 1 and {SHEET_VERSION}")
+    name = unescape if version == SHEET_VERSION else str
+    beads = data.get(BEADS)
+    if not isinstance(beads, list):
+        raise ValueError(f"'{BEADS}' must be a list of beads, not {_json_type(beads)}")
     return Review(
-        _text(data, SOURCE),
-        _text(data, TARGET),
+        _path(name(_text(data, SOURCE)), SOURCE),
+        _path(name(_text(data, TARGET)), TARGET),
         _text(data, SRC_LANG),
         _text(data, TGT_LANG),
-        _text(data, MODEL, ""),
-        bool(data.get(PRESPLIT, False)),
-        beads,
+        _name(name(_text(data, MODEL, "")), MODEL),
+        _flag(data, PRESPLIT, False),
+        tuple(_bead(item, number) for number, item in enumerate(beads, start=1)),
+        _hash(data, SOURCE_SHA256) if version == SHEET_VERSION else None,
+        _hash(data, TARGET_SHA256) if version == SHEET_VERSION else None,
+        _flag(data, CALIBRATED, True),
     )
+
+
+def _bead(item: object, number: int) -> Bead:
+    if not isinstance(item, Mapping):
+        raise ValueError(f"bead {number} is {_json_type(item)}, not an object")
+    reviewed = _flag(item, REVIEWED, False, f"bead {number}: ")
+    confidence = item.get(CONFIDENCE, CONFIRMED)
+    if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
+        # NaN fails the range test too: every comparison with it is false.
+        raise ValueError(f"bead {number}: '{CONFIDENCE}' must be a number from 0 to 1, not {confidence!r}")
+    return Bead(
+        _indices(item, BEAD_SRC, number),
+        _indices(item, BEAD_TGT, number),
+        CONFIRMED if reviewed else float(confidence),
+        reviewed,
+    )
+
+
+def _indices(item: Mapping[str, object], key: str, number: int) -> tuple[int, ...]:
+    values = item.get(key)
+    if not isinstance(values, list) or not all(type(v) is int and 0 <= v < 10**MAX_NUMBER_DIGITS for v in values):
+        raise ValueError(f"bead {number}: '{key}' must be a list of 0-based sentence indices, not {values!r:.80}")
+    return tuple(values)
 
 
 def _text(data: Mapping[str, object], key: str, default: str | None = None) -> str:
-    value = data[key] if default is None else data.get(key, default)
+    if default is None and key not in data:
+        raise ValueError(f"'{key}' is missing")
+    value = data.get(key, default)
     if not isinstance(value, str):
-        raise TypeError(f"{key!r} must be a string, not {type(value).__name__}")
+        raise ValueError(f"'{key}' must be a string, not {_json_type(value)}")
     return value
+
+
+def _name(value: str, key: str) -> str:
+    if "\x00" in value or len(value) > MAX_NAME_CHARS:
+        raise ValueError(f"'{key}' is not a file or model name (a NUL character, or over {MAX_NAME_CHARS} characters)")
+    return value
+
+
+def _path(value: str, key: str) -> Path:
+    if not value:
+        raise ValueError(f"'{key}' is empty; it must name the text that was aligned")
+    return Path(_name(value, key))
+
+
+def _flag(data: Mapping[str, object], key: str, default: bool, where: str = "") -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise ValueError(f"{where}'{key}' must be true or false, not {value!r:.40}")
+    return value
+
+
+def _hash(data: Mapping[str, object], key: str) -> str:
+    value = _text(data, key)
+    if not is_sha256(value):
+        raise ValueError(f"'{key}' must be 64 hexadecimal digits, not {value!r:.80}")
+    return value
+
+
+def is_sha256(value: str) -> bool:
+    """Whether ``value`` is a hex SHA-256 digest as ``text_sha256`` writes it."""
+    return len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")
 
 
 def page_keys() -> dict[str, object]:
@@ -151,4 +294,4 @@ def page_keys() -> dict[str, object]:
     The script copies the embedded data whole and changes only what a review
     changes, so it needs the keys it touches and the confirmed confidence.
     """
-    return {"source": SOURCE, "beads": BEADS, "confidence": CONFIDENCE, "confirmed": CONFIRMED}
+    return {"source": SOURCE, "beads": BEADS, "confidence": CONFIDENCE, "reviewed": REVIEWED, "confirmed": CONFIRMED}

@@ -7,13 +7,35 @@ that shared part lives here.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
 
 from paralign.export.options import NotesMode
 from paralign.footnotes import inline_pieces
 from paralign.model import Alignment, FootnoteAnchor, Segmentation
 
 Pieces = list[str | FootnoteAnchor]
+
+#: Unicode categories shown as U+FFFD in a name: controls (a newline, a tab), lone surrogates
+#: (a byte of a name that is not UTF-8), unassigned code points (XML's U+FFFE/U+FFFF) and line breaks.
+_UNSHOWABLE = frozenset({"Cc", "Cs", "Cn", "Zl", "Zp"})
+
+
+def display_name(path: Path) -> str:
+    """A file's name as a person reads it in an export: what cannot be shown (or written in XML) as U+FFFD.
+
+    Any name the system allows reaches the exports, but titles, headers and
+    ``original`` attributes are for reading: a newline there would break a
+    line, and a byte that is not UTF-8 cannot be encoded at all. Sheets keep
+    the exact name (``review_schema.escape``); this is only how it is shown.
+    """
+    return display_text(path.name)
+
+
+def display_text(text: str) -> str:
+    """``text`` with every character of the ``_UNSHOWABLE`` categories replaced by U+FFFD."""
+    return "".join("\ufffd" if unicodedata.category(c) in _UNSHOWABLE else c for c in text)
 
 
 def sentence_pieces(segmentation: Segmentation, indices: Sequence[int]) -> Pieces:

@@ -16,7 +16,11 @@ What it shows, and why:
   under, through yellow, to green at 1.0), so the eye goes to doubtful rows;
 * rows that need a decision flagged with a class and a visible badge:
   ``low`` (confidence under ``LOW_CONFIDENCE``) and ``gap`` (a 1-0 or 0-1
-  bead: a sentence with no counterpart);
+  bead: a sentence with no counterpart); a bead a reviewer already changed or
+  confirmed (``Bead.reviewed``, from a corrected sheet) has the class and
+  badge ``reviewed`` instead, and ``n``/``p`` pass it by;
+* file names as ``_inline.display_name`` shows them (the data keeps them
+  exact, escaped);
 * note markers as badges with both numbers (``[1]↔505``), linked to a list of
   note pairs with the source-side note texts, because a mispaired note is the
   error a translator is least likely to catch by reading;
@@ -47,7 +51,7 @@ from lxml import etree
 
 from paralign import review_schema
 from paralign._version import __version__
-from paralign.export._inline import marker_numbers, sentence_pieces
+from paralign.export._inline import display_name, display_text, marker_numbers, sentence_pieces
 from paralign.export._xml import atomic_write, fill_mixed
 from paralign.export.options import DEFAULT_OPTIONS, ExportOptions
 from paralign.model import LOW_CONFIDENCE, Alignment, Bead, BlockKind, FootnoteAnchor, Segmentation
@@ -70,7 +74,7 @@ def build_html(alignment: Alignment) -> etree._ElementTree:
     _sub(head, "meta", charset="utf-8")
     _sub(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
     _sub(head, "meta", name="generator", content=f"paralign {__version__}")
-    _sub(head, "title", f"paralign review: {src_doc.path.name} ↔ {tgt_doc.path.name}")
+    _sub(head, "title", f"paralign review: {display_name(src_doc.path)} ↔ {display_name(tgt_doc.path)}")
     _sub(head, "style", _CSS)
     body = _sub(html, "body")
     _header(body, alignment)
@@ -110,7 +114,10 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
 
 
 def _flags(bead: Bead) -> list[str]:
-    flags = []
+    """What needs a reviewer's decision; a reviewed bead had one already."""
+    flags: list[str] = []
+    if bead.reviewed:
+        return flags
     if not bead.src or not bead.tgt:
         flags.append("gap")
     if bead.confidence < LOW_CONFIDENCE:
@@ -147,9 +154,9 @@ def _header(body: etree._Element, alignment: Alignment) -> None:
     beads = alignment.beads
     header = _sub(body, "header", **{"class": "top"})
     title = _sub(header, "h1")
-    _sub(title, "span", src_doc.path.name, lang=src_doc.lang)
+    _sub(title, "span", display_name(src_doc.path), lang=src_doc.lang)
     _sub(title, "span", " ↔ ", **{"class": "arrow"})
-    _sub(title, "span", tgt_doc.path.name, lang=tgt_doc.lang)
+    _sub(title, "span", display_name(tgt_doc.path), lang=tgt_doc.lang)
     kinds = Counter(b.kind for b in beads)
     lowest = min(range(len(beads)), key=lambda i: beads[i].confidence) if beads else None
     flagged = sum(1 for b in beads if _flags(b))
@@ -162,14 +169,17 @@ def _header(body: etree._Element, alignment: Alignment) -> None:
         mean = sum(b.confidence for b in beads) / len(beads)
         parts.append(f"confidence mean {mean:.3f}, lowest {beads[lowest].confidence:.3f} (bead {lowest + 1})")
     parts.append(f"{flagged} flagged")
+    reviewed = sum(1 for b in beads if b.reviewed)
+    if reviewed:
+        parts.append(f"{reviewed} reviewed")
     parts.append(f"{len(alignment.footnote_pairs)} notes paired")
     if alignment.model_name:
-        parts.append(f"model {alignment.model_name}")
+        parts.append(f"model {display_text(alignment.model_name)}")
     _sub(header, "p", " · ".join(parts), **{"class": "summary"})
     if alignment.warnings:
         warnings = _sub(header, "ul", **{"class": "warnings"})
         for warning in alignment.warnings:
-            _sub(warnings, "li", warning)
+            _sub(warnings, "li", display_text(warning))
     toolbar = _sub(header, "div", **{"class": "toolbar"})
     _sub(toolbar, "button", "◀ previous flagged (p)", type="button", id="prev")
     _sub(toolbar, "button", "next flagged (n) ▶", type="button", id="next")
@@ -196,7 +206,7 @@ def _bead_table(main: etree._Element, alignment: Alignment) -> None:
     badges = _badge_labels(alignment)
     for position, bead in enumerate(alignment.beads, start=1):
         flags = _flags(bead)
-        classes = ["bead", *(["flagged"] if flags else []), *flags]
+        classes = ["bead", *(["flagged"] if flags else []), *flags, *(["reviewed"] if bead.reviewed else [])]
         if _starts_block(alignment.source, bead.src) or _starts_block(alignment.target, bead.tgt):
             classes.append("block-start")
         tr = _sub(
@@ -212,6 +222,7 @@ def _bead_table(main: etree._Element, alignment: Alignment) -> None:
                 "data-kind": bead.kind,
                 "data-confidence": f"{bead.confidence:.4f}",
                 "data-flags": " ".join(flags),
+                **({"data-reviewed": "yes"} if bead.reviewed else {}),
             },
         )
         _sub(tr, "td", str(position), **{"class": "num"})
@@ -219,6 +230,8 @@ def _bead_table(main: etree._Element, alignment: Alignment) -> None:
         for flag in flags:
             text = "gap" if flag == "gap" else "low confidence"
             _sub(kind, "span", text, **{"class": f"badge {flag}"})
+        if bead.reviewed:
+            _sub(kind, "span", "reviewed", **{"class": "badge reviewed"})
         conf = _sub(tr, "td", f"{bead.confidence:.3f}", **{"class": "conf"})
         _sub(_sub(conf, "span", **{"class": "bar"}), "span")
         for side, segmentation, indices in (("src", alignment.source, bead.src), ("tgt", alignment.target, bead.tgt)):
@@ -226,7 +239,7 @@ def _bead_table(main: etree._Element, alignment: Alignment) -> None:
             if not indices:
                 cell.set("class", f"{side} empty")
                 other = "target" if side == "tgt" else "source"
-                cell.text = f"no {other} sentence: nothing in {segmentation.document.path.name} matches"
+                cell.text = f"no {other} sentence: nothing in {display_name(segmentation.document.path)} matches"
                 continue
             for index in indices:
                 _sentence(cell, segmentation, index, numbers, badges)
@@ -377,10 +390,10 @@ td.conf .bar > span { display: block; height: 100%; width: var(--pct); backgroun
   text-transform: uppercase; letter-spacing: .04em; }
 .badge.low { background: var(--flag); }
 .badge.gap { background: var(--gap); }
-.badge.confirmed { background: #2e7d32; }
+.badge.confirmed, .badge.reviewed { background: #2e7d32; }
 tr.flagged td.num { box-shadow: inset 5px 0 0 var(--flag); }
 tr.flagged.gap td.num { box-shadow: inset 5px 0 0 var(--gap); }
-tr.confirmed td.num { box-shadow: inset 5px 0 0 #2e7d32; }
+tr.confirmed td.num, tr.reviewed td.num { box-shadow: inset 5px 0 0 #2e7d32; }
 td.empty { color: var(--muted); font-style: italic; font-size: .85rem;
   background: repeating-linear-gradient(135deg, #f7f4fa 0 8px, #efe9f4 8px 16px) !important; }
 .s.heading { font-weight: 700; }
@@ -476,7 +489,7 @@ _JS = """
   function exported() {
     var copy = JSON.parse(JSON.stringify(data));
     copy[key.beads].forEach(function (b, i) {
-      if (confirmed.has(i)) { b[key.confidence] = key.confirmed; }
+      if (confirmed.has(i)) { b[key.confidence] = key.confirmed; b[key.reviewed] = true; }
     });
     return copy;
   }

@@ -6,7 +6,10 @@ header carries every attribute TMX 1.4b requires; ``xml:lang`` is written
 exactly as the user gave it, identically in the header and in every ``<tuv>``,
 because tools such as translate-toolkit match language codes literally.
 Markers become ``<ph type="fnote" x="N">``, with the same ``x`` on both sides
-of a note pair, so a CAT tool shows them as matching tags.
+of a note pair, so a CAT tool shows them as matching tags. A bead a reviewer
+changed or confirmed carries ``<prop type="x-paralign-reviewed">yes</prop>``
+(TMX's way for tool-specific data: ``x-`` prop types), so a memory can tell a
+checked unit from the aligner's guess.
 """
 
 from __future__ import annotations
@@ -58,6 +61,8 @@ def build_tmx(alignment: Alignment, notes: NotesMode = NotesMode.TAGS) -> etree.
         _prop(tu, "x-paralign-bead", bead.kind)
         if bead.confidence < LOW_CONFIDENCE:
             _prop(tu, "x-paralign-flag", "low-confidence")
+        if bead.reviewed:
+            _prop(tu, "x-paralign-reviewed", "yes")
         for segmentation, indices, lang in (
             (alignment.source, bead.src, src_lang),
             (alignment.target, bead.tgt, tgt_lang),

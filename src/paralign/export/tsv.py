@@ -1,11 +1,20 @@
 """``Alignment`` → a tab-separated sheet a reviewer can read and correct.
 
 Columns: ``source``, ``target``, ``confidence``, then ``src`` and ``tgt``, the
-1-based sentence numbers of the bead (``3,4``; empty for a gap), which are
-what ``paralign export`` reads back: to fix an alignment, edit those two
-columns (merge rows, move a sentence), never the texts. A first comment line
-records the input files, languages and model, so the sheet alone is enough to
-rebuild every export with the notes intact. Note markers appear as literal text.
+1-based sentence numbers of the bead (``3,4`` or ``3 4``; empty for a gap),
+which are what ``paralign export`` reads back: to fix an alignment, edit those
+two columns (merge rows, move a sentence), never the texts. ``reviewed`` is
+``yes`` for a bead a person changed or confirmed; write ``yes`` there to
+confirm one. ``aligned_src`` and ``aligned_tgt`` keep the bead as the aligner
+made it (leave them alone): a row whose ``src``/``tgt`` no longer match any of
+them was edited, and is read back as reviewed with confidence 1.0.
+
+A first comment line records the input files (absolute, so the sheet exports
+from any folder) with a hash of each text, the languages and the model, so
+the sheet alone is enough to rebuild every export with the notes intact, and
+``export`` can tell when a text changed since. Its values are escaped with
+``review_schema.escape``, so a file name with a newline or `` | `` cannot break
+it. Note markers appear as literal text.
 """
 
 from __future__ import annotations
@@ -14,31 +23,44 @@ import csv
 import io
 from pathlib import Path
 
+from paralign import review_schema as schema
 from paralign._version import __version__
 from paralign.export._inline import apply_notes_mode, sentence_pieces
 from paralign.export._xml import atomic_write
 from paralign.export.options import DEFAULT_OPTIONS, ExportOptions, NotesMode
 from paralign.model import Alignment, Segmentation
 
-COLUMNS = ("source", "target", "confidence", "src", "tgt")
+COLUMNS = ("source", "target", "confidence", "src", "tgt", "reviewed", "aligned_src", "aligned_tgt")
+#: What separates the header's fields; ``review_schema.escape`` keeps it out of every value.
+HEADER_SEPARATOR = " | "
+#: What the ``reviewed`` column holds for a reviewed bead.
+YES = "yes"
 
 
 def header_line(alignment: Alignment) -> str:
-    """``# paralign 0.1.0 | source=… | src_lang=en | …``: what ``corrections`` needs to rebuild the alignment."""
-    source, target = alignment.source.document, alignment.target.document
+    """``# paralign 0.1.0 | version=2 | source=… | …``: what ``corrections`` needs to rebuild the alignment."""
+    review = schema.review_of(alignment)
     fields = [
         f"paralign {__version__}",
-        f"source={source.path}",
-        f"src_lang={source.lang}",
-        f"target={target.path}",
-        f"tgt_lang={target.lang}",
-        f"model={alignment.model_name}",
+        f"{schema.VERSION}={schema.SHEET_VERSION}",
+        f"{schema.SOURCE}={schema.escape(str(review.source))}",
+        f"{schema.SOURCE_SHA256}={review.source_sha256}",
+        f"{schema.SRC_LANG}={review.src_lang}",
+        f"{schema.TARGET}={schema.escape(str(review.target))}",
+        f"{schema.TARGET_SHA256}={review.target_sha256}",
+        f"{schema.TGT_LANG}={review.tgt_lang}",
+        f"{schema.MODEL}={schema.escape(review.model)}",
     ]
     if alignment.presplit:
-        fields.append("presplit=yes")
+        fields.append(f"{schema.PRESPLIT}={YES}")
     if not alignment.calibrated:
         fields.append("confidence=uncalibrated")
-    return "# " + " | ".join(fields)
+    return "# " + HEADER_SEPARATOR.join(fields)
+
+
+def numbers(indices: tuple[int, ...]) -> str:
+    """``(2, 3)`` → ``"3,4"``: sentence numbers as the sheet shows them, from 1."""
+    return ",".join(str(i + 1) for i in indices)
 
 
 def _side_text(segmentation: Segmentation, indices: tuple[int, ...]) -> str:
@@ -58,8 +80,11 @@ def build_tsv(alignment: Alignment) -> str:
                 _side_text(alignment.source, bead.src),
                 _side_text(alignment.target, bead.tgt),
                 f"{bead.confidence:.4f}",
-                ",".join(str(i + 1) for i in bead.src),
-                ",".join(str(j + 1) for j in bead.tgt),
+                numbers(bead.src),
+                numbers(bead.tgt),
+                YES if bead.reviewed else "",
+                numbers(bead.src),
+                numbers(bead.tgt),
             ]
         )
     return stream.getvalue()

@@ -12,7 +12,9 @@ choices here follow what those tools read:
   published human translation, not a draft. A bead under
   ``model.LOW_CONFIDENCE`` gets ``state="needs-review-translation"`` and
   ``approved="no"`` instead, which every XLIFF tool shows as "to review"
-  (translate-toolkit reports it as fuzzy/needs review);
+  (translate-toolkit reports it as fuzzy/needs review). A bead a reviewer
+  changed or confirmed gets ``state="signed-off"`` (XLIFF 1.2: "a user has
+  signed off on the item"), whatever its confidence was, and says so in its note;
 * the confidence travels twice, because XLIFF 1.2 strict allows extension
   attributes only when their schema is known: machine-readable in a
   ``<context-group name="paralign-N">`` (``x-paralign-confidence``,
@@ -34,7 +36,7 @@ from pathlib import Path
 from lxml import etree
 
 from paralign._version import __version__
-from paralign.export._inline import marker_numbers, sentence_pieces
+from paralign.export._inline import display_name, display_text, marker_numbers, sentence_pieces
 from paralign.export._xml import MarkerMaker, atomic_write, default_namespace, fill_mixed, serialize
 from paralign.export.options import DEFAULT_OPTIONS, ExportOptions
 from paralign.model import LOW_CONFIDENCE, Alignment, Bead, FootnoteAnchor
@@ -42,6 +44,7 @@ from paralign.model import LOW_CONFIDENCE, Alignment, Bead, FootnoteAnchor
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 STATE_TRANSLATED = "translated"
 STATE_REVIEW = "needs-review-translation"
+STATE_REVIEWED = "signed-off"
 
 _X = f"{{{XLIFF_NS}}}"
 _INLINE = frozenset({"source", "target", "note", "context"})
@@ -55,7 +58,7 @@ def build_xliff(alignment: Alignment) -> etree._ElementTree:
         root,
         f"{_X}file",
         {
-            "original": source_doc.path.name,
+            "original": display_name(source_doc.path),
             "source-language": source_doc.lang,
             "target-language": alignment.target.document.lang,
             "datatype": "plaintext",
@@ -66,8 +69,8 @@ def build_xliff(alignment: Alignment) -> etree._ElementTree:
     etree.SubElement(header, f"{_X}tool", {"tool-id": "paralign", "tool-name": "paralign", "tool-version": __version__})
     note = etree.SubElement(header, f"{_X}note", {"from": "paralign"})
     note.text = (
-        f"Aligned from {source_doc.path.name} and {alignment.target.document.path.name}"
-        + (f" with {alignment.model_name}" if alignment.model_name else "")
+        f"Aligned from {display_name(source_doc.path)} and {display_name(alignment.target.document.path)}"
+        + (f" with {display_text(alignment.model_name)}" if alignment.model_name else "")
         + f"; units under confidence {LOW_CONFIDENCE} are marked {STATE_REVIEW}."
     )
     body = etree.SubElement(file, f"{_X}body")
@@ -79,18 +82,21 @@ def build_xliff(alignment: Alignment) -> etree._ElementTree:
 
 
 def _trans_unit(alignment: Alignment, bead: Bead, position: int, numbers: dict[FootnoteAnchor, int]) -> etree._Element:
-    low = bead.confidence < LOW_CONFIDENCE
+    low = bead.confidence < LOW_CONFIDENCE and not bead.reviewed
     unit = etree.Element(f"{_X}trans-unit", id=str(position), approved="no" if low else "yes")
     source = etree.SubElement(unit, f"{_X}source")
     fill_mixed(source, sentence_pieces(alignment.source, bead.src), _ph_maker(numbers, alignment.source.document.text))
-    target = etree.SubElement(unit, f"{_X}target", state=STATE_REVIEW if low else STATE_TRANSLATED)
+    state = STATE_REVIEWED if bead.reviewed else STATE_REVIEW if low else STATE_TRANSLATED
+    target = etree.SubElement(unit, f"{_X}target", state=state)
     fill_mixed(target, sentence_pieces(alignment.target, bead.tgt), _ph_maker(numbers, alignment.target.document.text))
     # context-group names must be unique in the whole <file>, hence the bead number.
     group = etree.SubElement(unit, f"{_X}context-group", name=f"paralign-{position}", purpose="information")
     etree.SubElement(group, f"{_X}context", {"context-type": "x-paralign-confidence"}).text = f"{bead.confidence:.4f}"
     etree.SubElement(group, f"{_X}context", {"context-type": "x-paralign-bead"}).text = bead.kind
     remark = f"paralign: {bead.kind} bead, confidence {bead.confidence:.4f}"
-    if low:
+    if bead.reviewed:
+        remark += " (reviewed: changed or confirmed by a person)"
+    elif low:
         remark += f" (under {LOW_CONFIDENCE}: check that these sentences translate each other)"
     etree.SubElement(unit, f"{_X}note", {"from": "paralign"}).text = remark
     return unit
