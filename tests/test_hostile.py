@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -15,8 +17,14 @@ from conftest import EN, ES, ROOT
 from typer.testing import CliRunner
 
 from paralign.cli import app
-from paralign.errors import InputError
+from paralign.errors import ExportError, InputError
+from paralign.export._commit import JOURNAL_NAME, _locked, commit_files, recover
+from paralign.export._xml import atomic_write
+from paralign.formats import FORMATS, write_exports
+from paralign.model import Alignment, Bead
+from paralign.read import read_document
 from paralign.safe_xml import parse_untrusted
+from paralign.segment import segment
 
 runner = CliRunner()
 
@@ -82,7 +90,7 @@ def test_corrections_json_that_is_xml_is_refused(tmp_path: Path) -> None:
     path.write_text(XXE, encoding="utf-8")
     result = runner.invoke(app, ["export", str(path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert result.stderr.startswith("paralign: error: ") and "root:" not in result.output
+    assert result.stderr.splitlines()[-1].startswith("paralign: error: ") and "root:" not in result.output
 
 
 def test_malformed_xml_is_one_line(tmp_path: Path) -> None:
@@ -143,3 +151,200 @@ def test_sigterm_leaves_earlier_exports_untouched(stage: str, tmp_path: Path) ->
     assert process.returncode == 130
     assert stderr.decode().strip() == "paralign: error: interrupted; no export was changed"
     assert {p.name: p.read_bytes() for p in out.iterdir()} == earlier
+
+
+# --- Export sets: all or nothing -------------------------------------------------------------------------------------
+
+#: Writes every format of the Bishkek pair (confidences set by LABEL, so each run's set differs) into OUT, as
+#: ``paralign align`` does; MODE says what happens at the first rename of an export into place:
+#: ``none``, a signal's name (sent to itself right after that rename), or ``slow`` (each rename takes 20 ms, so
+#: that concurrent runs would interleave without the folder lock).
+SET_SCRIPT = textwrap.dedent(
+    """
+    import os, signal, sys, time
+    from pathlib import Path
+    sys.path.insert(0, sys.argv[4])
+    from conftest import EN, ES
+    from paralign.formats import FORMATS, write_exports
+    from paralign.model import Alignment, Bead
+    from paralign.read import read_document
+    from paralign.segment import segment
+
+    out, label, mode = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    src, tgt = segment(read_document(EN, "en")), segment(read_document(ES, "es"))
+    k = min(len(src.sentences), len(tgt.sentences))
+    beads = [Bead((i,), (i,), label / 10) for i in range(k)]
+    beads += [Bead((i,), (), 0.1) for i in range(k, len(src.sentences))]
+    alignment = Alignment(src, tgt, tuple(beads))
+    real_replace = os.replace
+
+    def replace(source, target):
+        real_replace(source, target)
+        if Path(target).name.startswith("bishkek"):
+            if mode == "slow":
+                time.sleep(0.02)
+            elif mode != "none":
+                os.kill(os.getpid(), getattr(signal, mode))
+
+    os.replace = replace
+    print("ready", flush=True)
+    try:
+        write_exports(alignment, out, FORMATS)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    """
+)
+
+
+def run_set_script(out: Path, label: int, mode: str = "none", **options: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-c", SET_SCRIPT, str(out), str(label), mode, str(ROOT / "tests")],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
+        timeout=120,
+        **options,
+    )
+
+
+def export_set(out: Path) -> dict[str, bytes]:
+    """What a user sees in the folder: every file, hidden ones included (journals, temps, backups)."""
+    return {path.name: path.read_bytes() for path in sorted(out.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def reference_sets(tmp_path_factory: pytest.TempPathFactory) -> dict[int, dict[str, bytes]]:
+    """The complete set each label writes, written without interference."""
+    sets = {}
+    for label in (1, 2, 3, 4, 5):
+        out = tmp_path_factory.mktemp(f"reference-{label}")
+        assert run_set_script(out, label).returncode == 0
+        sets[label] = export_set(out)
+    assert len(sets[1]) == 6 and sets[1] != sets[2]
+    return sets
+
+
+@pytest.mark.parametrize(("mode", "returncode"), [("SIGINT", 130), ("SIGTERM", -signal.SIGTERM)])
+def test_signal_at_the_first_rename_leaves_the_old_set(
+    mode: str, returncode: int, reference_sets: dict[int, dict[str, bytes]], tmp_path: Path
+) -> None:
+    assert run_set_script(tmp_path, 1).returncode == 0
+    done = run_set_script(tmp_path, 2, mode)
+    assert done.returncode == returncode, done.stderr
+    assert export_set(tmp_path) == reference_sets[1]
+
+
+def test_sigkill_at_the_first_rename_is_rolled_back_by_the_next_write(
+    reference_sets: dict[int, dict[str, bytes]], tmp_path: Path
+) -> None:
+    assert run_set_script(tmp_path, 1).returncode == 0
+    killed = run_set_script(tmp_path, 2, "SIGKILL")
+    assert killed.returncode == -signal.SIGKILL
+    left = export_set(tmp_path)
+    assert JOURNAL_NAME in left and any(name.endswith(".part") for name in left)
+    assert [name for name in reference_sets[1] if left[name] != reference_sets[1][name]] == [
+        "bishkek-protocol.en-es.tmx"
+    ]
+    with _locked(tmp_path):
+        recover(tmp_path)
+    assert export_set(tmp_path) == reference_sets[1]
+    assert run_set_script(tmp_path, 2, "SIGKILL").returncode == -signal.SIGKILL
+    assert run_set_script(tmp_path, 3).returncode == 0
+    assert export_set(tmp_path) == reference_sets[3]
+
+
+def test_full_disk_leaves_the_old_set_and_says_so(reference_sets: dict[int, dict[str, bytes]], tmp_path: Path) -> None:
+    """RLIMIT_FSIZE makes the kernel refuse the fourth file (the 42 kB review page) after three were written."""
+    assert run_set_script(tmp_path, 1).returncode == 0
+
+    def limit_file_size() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (30_000, 30_000))
+
+    done = run_set_script(tmp_path, 2, preexec_fn=limit_file_size)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"paralign.errors.ExportError: {tmp_path / 'bishkek-protocol.en-es.review.html'}: "
+        "cannot be written (File too large); no export was changed"
+    )
+    assert export_set(tmp_path) == reference_sets[1]
+
+
+def test_failed_rename_rolls_back_the_renamed_files(
+    reference_sets: dict[int, dict[str, bytes]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_set_script(tmp_path, 1).returncode == 0
+    real_replace = os.replace
+    renamed: list[str] = []
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        if Path(target).name.startswith("bishkek"):
+            renamed.append(Path(target).name)
+            if len(renamed) == 3:
+                raise OSError(errno.ENOSPC, "No space left on device")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(ExportError) as caught:
+        write_exports(bishkek_alignment(0.7), tmp_path, FORMATS)
+    assert str(caught.value) == (
+        f"{tmp_path / 'bishkek-protocol.en-es.xlf'}: cannot be written (No space left on device); no export was changed"
+    )
+    assert export_set(tmp_path) == reference_sets[1]
+
+
+def test_failed_rollback_says_which_files_are_new(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    commit_files({tmp_path / "a.tmx": b"old a", tmp_path / "b.tei.xml": b"old b"})
+    real_replace = os.replace
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        if Path(target).name == "b.tei.xml" or Path(source).name.endswith(".backup"):
+            raise OSError(errno.EIO, "Input/output error")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(ExportError) as caught:
+        commit_files({tmp_path / "a.tmx": b"new a", tmp_path / "b.tei.xml": b"new b"})
+    assert str(caught.value) == (
+        f"{tmp_path / 'b.tei.xml'}: export failed (Input/output error) and so did the rollback (Input/output error): "
+        "new: a.tmx; the rest are old; the next write into this folder restores the old set"
+    )
+    monkeypatch.undo()
+    commit_files({tmp_path / "c.xlf": b"c"})
+    assert export_set(tmp_path) == {"a.tmx": b"old a", "b.tei.xml": b"old b", "c.xlf": b"c"}
+
+
+def test_stale_temp_and_backup_files_of_dead_runs_are_removed(tmp_path: Path) -> None:
+    stale = [".bishkek-protocol.en-es.tmx.k2j4_x9a.part", ".bishkek-protocol.en-es.tei.xml.0abcdefg.backup"]
+    kept = [".hidden-notes.part", "notes.part", "bishkek-protocol.en-es.tmx.k2j4_x9a.part"]
+    for name in stale + kept:
+        (tmp_path / name).write_bytes(b"x")
+    atomic_write(tmp_path / "bishkek-protocol.en-es.tmx", b"new")
+    assert sorted(export_set(tmp_path)) == sorted([*kept, "bishkek-protocol.en-es.tmx"])
+
+
+def test_four_concurrent_runs_never_interleave_their_sets(
+    reference_sets: dict[int, dict[str, bytes]], tmp_path: Path
+) -> None:
+    """Each rename takes 20 ms, so without the folder lock the last sets would mix."""
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", SET_SCRIPT, str(tmp_path), str(label), "slow", str(ROOT / "tests")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
+        )
+        for label in (1, 2, 3, 4)
+    ]
+    for run in runs:
+        _, stderr = run.communicate(timeout=120)
+        assert run.returncode == 0, stderr
+    final = export_set(tmp_path)
+    assert final in [reference_sets[label] for label in (1, 2, 3, 4)]
+
+
+def bishkek_alignment(confidence: float) -> Alignment:
+    src, tgt = segment(read_document(EN, "en")), segment(read_document(ES, "es"))
+    k = min(len(src.sentences), len(tgt.sentences))
+    beads = [Bead((i,), (i,), confidence) for i in range(k)]
+    beads += [Bead((i,), (), 0.1) for i in range(k, len(src.sentences))]
+    return Alignment(src, tgt, tuple(beads))

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from paralign.corrections import read_corrected_beads
 from paralign.errors import ExportError
 from paralign.export import html, ladder, tei, tmx, tsv, xliff
+from paralign.export._commit import commit_files
 from paralign.export._xml import atomic_write, check_writable_dir
 from paralign.export.options import DEFAULT_OPTIONS, ExportOptions, NotesMode
 from paralign.ladder import BeadPair, read_ladder, read_links
@@ -137,14 +138,21 @@ def write_exports(
     formats: Iterable[str] = DEFAULT_FORMATS,
     notes: NotesMode = NotesMode.TAGS,
 ) -> list[Path]:
-    """Write each requested format into ``out_dir``; returns the paths written.
+    """Write the requested formats into ``out_dir`` as one set; returns the paths written.
 
     ``notes`` is how TMX carries note markers (``--tmx-notes``). Every file is
-    built completely in memory and then written atomically, so an existing
-    export is replaced whole or not at all.
+    built in memory first, then the set is committed all or nothing
+    (``paralign.export._commit``): if this returns, every file is new; if it
+    raises, every existing export is as it was.
+
+    Raises:
+        ExportError: a file could not be written (full disk, read-only folder…);
+            the message names it and says that no export was changed (or,
+            should even the rollback fail, which files are new).
+        KeyboardInterrupt: SIGINT or SIGTERM during the write; the old set is intact.
     """
     source = alignment.source.document
     paths = export_paths(out_dir, source.path, source.lang, alignment.target.document.lang, formats)
     check_targets(paths.values())
     options = ExportOptions(tmx_notes=notes)
-    return [REGISTRY[name].write(alignment, path, options) for name, path in paths.items()]
+    return commit_files({path: REGISTRY[name].serialize(alignment, options) for name, path in paths.items()})

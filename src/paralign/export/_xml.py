@@ -2,22 +2,23 @@
 
 An export is written to a temporary file in the target directory and renamed
 into place, so an existing export is replaced whole or not at all, even if
-the process is killed midway. XML read from users is parsed by
+the process is killed midway; a set of exports is committed together by
+``paralign.export._commit``. XML read from users is parsed by
 ``paralign.safe_xml``, not here.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import cast
 
 from lxml import etree
 
 from paralign.errors import ExportError
+from paralign.export._commit import commit_files
 from paralign.model import FootnoteAnchor
 
 __all__ = [
@@ -52,41 +53,14 @@ def check_writable_dir(directory: Path) -> None:
     os.unlink(probe)
 
 
-@contextlib.contextmanager
-def _temporary_beside(path: Path) -> Iterator[Path]:
-    """A temp file next to ``path``; removed unless it was renamed over ``path``."""
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(handle)
-    temp = Path(name)
-    try:
-        yield temp
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
-
-
 def atomic_write(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` all at once: temp file, fsync, rename.
+    """Write ``data`` to ``path`` all at once: a set of one file (``_commit``: temp file, fsync, rename).
 
     Raises:
         ExportError: the directory cannot be created or written, or ``path``
             is a directory.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise ExportError(path, "is a directory; cannot write an export over it")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with _temporary_beside(path) as temp:
-            with open(temp, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.chmod(temp, 0o644)
-            os.replace(temp, path)
-    except OSError as error:
-        raise ExportError(path, f"cannot be written ({error.strerror or error})") from None
-    return path
+    return commit_files({Path(path): data})[0]
 
 
 #: Makes a format's marker element under a parent, for one anchor.
