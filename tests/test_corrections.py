@@ -54,8 +54,8 @@ def test_unchanged_sheet_rebuilds_the_same_exports(protocol: Alignment, sheet: P
 def test_corrected_sheet_merges_rows_and_keeps_notes(sheet: Path, tmp_path: Path) -> None:
     lines = sheet.read_text(encoding="utf-8").splitlines()
     table = rows(sheet)
-    # The reviewer decides the title belongs with the first sentence: a 2-1 bead.
-    table[1]["src"] = "1,2"
+    # The reviewer decides the title belongs with the first sentence: a 2-1 bead, typed as a person would.
+    table[1]["src"] = "1 2"
     del table[0]
     with sheet.open("w", encoding="utf-8", newline="") as stream:
         stream.write(lines[0] + "\n")
@@ -71,13 +71,43 @@ def test_corrected_sheet_merges_rows_and_keeps_notes(sheet: Path, tmp_path: Path
     first_source = "".join(tmx.getroot().find("body/tu/tuv/seg").itertext())
     assert first_source.startswith("What was the Bishkek Protocol, agreed on May 8, 1994, about? The Bishkek Protocol")
     assert len(list(tmx.getroot().iter("ph"))) == 14
+    # The merged bead is the reviewer's: confidence 1.0 and marked; the aligner's beads are not.
+    units = tmx.getroot().findall("body/tu")
+    props = [{p.get("type"): p.text for p in tu.findall("prop")} for tu in units]
+    assert props[0]["x-paralign-confidence"] == "1.0000" and props[0]["x-paralign-reviewed"] == "yes"
+    assert not any("x-paralign-reviewed" in p for p in props[1:])
+
+
+def test_export_from_another_folder(sheet: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sheet records absolute paths and finds texts beside itself: the folder export runs in does not matter."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = runner.invoke(app, ["export", str(sheet), "--format", "tmx", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    assert (elsewhere / "out" / "bishkek-protocol.en-es.tmx").exists()
+
+
+def test_a_bad_row_is_one_line_in_the_sheets_numbers(sheet: Path, tmp_path: Path) -> None:
+    lines = sheet.read_text(encoding="utf-8").splitlines()
+    table = rows(sheet)
+    table[5]["src"] = "5,6"
+    with sheet.open("w", encoding="utf-8", newline="") as stream:
+        stream.write(lines[0] + "\n")
+        writer = csv.DictWriter(stream, fieldnames=list(table[0]), delimiter="\t", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(table)
+    result = runner.invoke(app, ["export", str(sheet), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("paralign: error:")]
+    assert errors == [f"paralign: error: {sheet}: row 8: src sentence 5 is already in row 7"], result.stderr
 
 
 def test_sheet_with_a_skipped_sentence_is_refused(sheet: Path) -> None:
     lines = sheet.read_text(encoding="utf-8").splitlines()
     del lines[5]
     sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(InputError, match="corrected beads are inconsistent"):
+    with pytest.raises(InputError, match="row 6: src starts at sentence 5, but sentence 4 is in no row before it"):
         load_corrections(sheet)
 
 

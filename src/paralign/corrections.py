@@ -140,13 +140,16 @@ def _read_sheet(path: Path) -> str:
         raise InputError(path, "is a directory, not a corrections file")
     if not stat.S_ISREG(info.st_mode):
         raise InputError(path, "is not a regular file (a device or a pipe?), so not a corrections file")
+    too_large = f"is over {MAX_SHEET_BYTES // 2**20} MB: too large for a corrections file"
+    if info.st_size > MAX_SHEET_BYTES:
+        raise InputError(path, too_large)
     try:
         with path.open("rb") as stream:
             data = stream.read(MAX_SHEET_BYTES + 1)
     except OSError as error:
         raise InputError(path, f"cannot be read ({error.strerror or error})") from None
-    if len(data) > MAX_SHEET_BYTES:
-        raise InputError(path, f"is over {MAX_SHEET_BYTES // 2**20} MB: too large for a corrections file")
+    if len(data) > MAX_SHEET_BYTES:  # it grew since
+        raise InputError(path, too_large)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
