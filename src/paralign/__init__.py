@@ -10,7 +10,7 @@ Everything public is listed in ``__all__``; the modules behind it are the
 stages (``read``, ``segment``, ``embed``, ``pipeline``, ``formats``, ``export``…)
 for anyone who wants to run one on its own. Every public name is loaded on
 first use, so that importing a stage that does not align (``paralign.export``,
-``paralign.formats``) does not load NLTK, numba or torch, and ``import
+``paralign.formats``) does not load numba or torch, and ``import
 paralign`` itself loads nothing.
 """
 

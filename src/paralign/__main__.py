@@ -2,13 +2,14 @@
 
 The console script runs ``main``, which installs the signal handlers before
 it imports anything of paralign's, so Ctrl-C (SIGINT) or a SIGTERM at any
-moment, even while typer, NLTK or torch are still importing, ends the
+moment, even while typer, numba or torch are still importing, ends the
 process with one line on stderr and exit code 130, never a traceback.
 Everything else is ``paralign.cli``'s.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from types import FrameType
@@ -40,6 +41,11 @@ def main() -> None:
         # Only reached before a command started (importing, parsing): nothing was written yet.
         print("paralign: interrupted; no export was changed", file=sys.stderr)
         status = INTERRUPTED
+    except Exception as error:  # a broken install or a bug: still one line (PARALIGN_DEBUG=1 for the traceback)
+        if os.environ.get("PARALIGN_DEBUG"):
+            raise
+        print(f"paralign: error: internal error, please report it: {type(error).__name__}: {error}", file=sys.stderr)
+        status = 1
     sys.exit(status)
 
 

@@ -9,7 +9,7 @@ live on a terminal, a plain log elsewhere, nothing with ``-q``), the summary
 to stdout.
 
 Starting must be instant: ``--help``, ``--version``, ``evaluate`` and
-``export --help`` load no NLTK, numba, torch or sentence-transformers. The
+``export --help`` load no numba, torch or sentence-transformers. The
 aligner is imported inside ``align``, once its progress display is up.
 """
 

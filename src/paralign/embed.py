@@ -164,8 +164,11 @@ def load_model(name_or_path: str = DEFAULT_MODEL) -> Any:
 #: Texts per forward pass: large enough to keep the CPU's matrix units busy, small
 #: enough that a batch of long windows stays well under a few hundred MB.
 _BATCH_SIZE = 256
-#: Batches per ``encode`` call between progress reports (a report every ~1–3 s on 2 cores).
+#: Batches per ``encode`` call between progress reports at most (a report every ~1–3 s on 2 cores).
 _BATCHES_PER_REPORT = 4
+#: Reports wanted per ``encode`` call, so a short job's bar moves too (never fewer texts per report than this floor).
+_REPORTS = 20
+_MIN_TEXTS_PER_REPORT = 16
 
 
 class SentenceTransformerEmbedder:
@@ -187,7 +190,7 @@ class SentenceTransformerEmbedder:
         texts = list(texts)
         dim = self.model.get_embedding_dimension() or 0
         out = np.empty((len(texts), dim), dtype=np.float32)
-        chunk = self.batch_size * _BATCHES_PER_REPORT
+        chunk = min(self.batch_size * _BATCHES_PER_REPORT, max(_MIN_TEXTS_PER_REPORT, -(-len(texts) // _REPORTS)))
         for start in range(0, len(texts), chunk):
             batch = texts[start : start + chunk]
             out[start : start + len(batch)] = self.model.encode(

@@ -1,6 +1,6 @@
 """Language codes as users give them (``en``, ``es-ES``, ``pt_BR``) and what each stage needs of them.
 
-Kept apart from ``segment`` (which loads NLTK) so that the exports and the
+Kept apart from ``segment`` (which loads Punkt) so that the exports and the
 language check can name a language without loading a sentence splitter.
 A language code ends up in file names, ``xml:lang`` attributes and sheet
 headers, so every code read from a user (the command line, a TSV header, a

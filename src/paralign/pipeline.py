@@ -25,7 +25,7 @@ from paralign.read import read_document, read_presplit
 from paralign.search import best_path
 from paralign.segment import presplit, segment
 from paralign.sides import SideEmbeddings
-from paralign.verify import alignment_problem, identity_problem, language_mismatch
+from paralign.verify import alignment_problem, identity_problem, language_mismatches
 
 __all__ = ["StageProgress", "align_segmentations", "align_texts"]
 
@@ -89,9 +89,7 @@ def align_texts(
     _report(progress, "segmenting", 1, 2)
     target = _segmented(tgt_path, tgt_lang, encoding, presplit_input)
     _report(progress, "segmenting", 2, 2)
-    mismatches = [
-        m for m in (language_mismatch(source.document, "source"), language_mismatch(target.document, "target")) if m
-    ]
+    mismatches = language_mismatches(source.document, target.document)
     if mismatches and not allow_language_mismatch:
         raise mismatches[0]
     doubts = [str(mismatch) for mismatch in mismatches]
