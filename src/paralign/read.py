@@ -14,9 +14,12 @@ paragraph are joined.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
+from typing import Literal
 
 from paralign.errors import InputError
 from paralign.footnotes import split_note_section
@@ -55,25 +58,35 @@ _MAX_HEADING_WORDS = 20
 _TERMINAL = re.compile(r"[.!?…:;»”\"')\]]\s*$|\d$")
 
 
-def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, list[str]]:
+#: What to do with invalid sequences in a file that is otherwise UTF-8: refuse it, or replace them with U+FFFD.
+InvalidUtf8 = Literal["strict", "replace"]
+#: Windows-1252 text is mostly ASCII: Western languages write at most about one letter in five with an accent.
+_MAX_CP1252_HIGH_SHARE = 0.3
+#: …and its high bytes are letters or typographic punctuation, not symbols and control-like signs.
+_MIN_CP1252_TEXT_SHARE = 0.75
+_ASCII_BYTES = bytes(range(0x80))
+_CP1252_PUNCTUATION = frozenset("\u00a0‘’‚“”„–—…«»¡¿°€£¥§©®™•·´¨¹²³¼½¾×÷±µ¶")
+
+
+def decode(
+    data: bytes, path: Path, encoding: str | None = None, errors: InvalidUtf8 = "strict"
+) -> tuple[str, list[str]]:
     """Bytes → text, with a warning for every repair made.
 
-    Order of trust: an explicit ``encoding``, then a BOM, then strict UTF-8,
-    then Windows-1252 (what Word's "plain text" gives on Western systems).
+    Order of trust: an explicit ``encoding``, then a BOM, then UTF-8, then
+    Windows-1252 (what Word's "plain text" gives on Western systems). A file
+    that is UTF-8 but for a few invalid sequences is refused, naming the first
+    one's byte offset, because decoding it all as Windows-1252 would garble
+    every accent without a word: ``errors="replace"`` replaces those
+    sequences with U+FFFD instead, and counts them in a warning. Windows-1252
+    is chosen only when the bytes look like it (``_looks_like_cp1252``).
     """
-    warnings: list[str] = []
     if encoding is not None:
-        try:
-            return data.decode(encoding), warnings
-        except LookupError:
-            raise InputError(path, f"unknown encoding {encoding!r}") from None
-        except UnicodeDecodeError as error:
-            raise InputError(path, f"not valid {encoding} at byte {error.start}") from None
+        return _decode_declared(data, path, encoding, errors), []
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            warnings.append(f"byte order mark removed ({codec.upper()})")
             try:
-                return data[len(bom) :].decode(codec), warnings
+                return data[len(bom) :].decode(codec), [f"byte order mark removed ({codec.upper()})"]
             except UnicodeDecodeError as error:
                 raise InputError(
                     path, f"starts with a {codec} byte order mark but is not valid {codec} at byte {error.start}"
@@ -81,15 +94,44 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, l
     if data.startswith(_BINARY_SIGNATURES) or data.count(b"\x00") > len(data) // 10:
         raise InputError(path, "is a binary file, not text")
     try:
-        return data.decode("utf-8"), warnings
-    except UnicodeDecodeError:
-        pass
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as error:
+        first_invalid = error.start
+    replaced = data.decode("utf-8", "replace")
+    invalid = replaced.count("\ufffd") - data.count("\ufffd".encode())
+    valid_multibyte = len(replaced) - len(replaced.encode("ascii", "ignore")) - invalid
+    if valid_multibyte < invalid and _looks_like_cp1252(data):
+        return data.decode("cp1252"), ["not UTF-8: decoded as Windows-1252 (pass --encoding to override)"]
+    if valid_multibyte == 0:
+        raise InputError(path, "is neither UTF-8 nor Windows-1252 text; pass --encoding")
+    count = f"{invalid:,} invalid UTF-8 sequence{'s' if invalid != 1 else ''}"
+    if errors == "replace":
+        return replaced, [f"{count} replaced with U+FFFD (the first at byte {first_invalid})"]
+    raise InputError(
+        path, f"invalid UTF-8 at byte {first_invalid} ({count} in otherwise UTF-8 text; refused rather than guessed)"
+    )
+
+
+def _decode_declared(data: bytes, path: Path, encoding: str, errors: InvalidUtf8) -> str:
     try:
-        text = data.decode("cp1252")
+        return data.decode(encoding, errors)
+    except LookupError:
+        raise InputError(path, f"unknown encoding {encoding!r}") from None
+    except UnicodeDecodeError as error:
+        raise InputError(path, f"not valid {encoding} at byte {error.start}") from None
+
+
+def _looks_like_cp1252(data: bytes) -> bool:
+    """Mostly ASCII, every byte defined in Windows-1252, and the others letters or typographic punctuation."""
+    high_bytes = data.translate(None, _ASCII_BYTES)
+    if len(high_bytes) > _MAX_CP1252_HIGH_SHARE * len(data):
+        return False
+    try:
+        high = high_bytes.decode("cp1252")
     except UnicodeDecodeError:
-        raise InputError(path, "is neither UTF-8 nor Windows-1252 text; pass --encoding") from None
-    warnings.append("not UTF-8: decoded as Windows-1252 (pass --encoding to override)")
-    return text, warnings
+        return False
+    wordlike = sum(1 for char in high if char.isalpha() or char in _CP1252_PUNCTUATION)
+    return wordlike >= _MIN_CP1252_TEXT_SHARE * len(high)
 
 
 def clean(text: str) -> tuple[str, list[str]]:
@@ -105,47 +147,98 @@ def clean(text: str) -> tuple[str, list[str]]:
     return unicodedata.normalize("NFC", text), warnings
 
 
-def read_bytes(path: Path | str, kind: str = "text file") -> bytes:
+#: Size limits, so that no file can exhaust memory: a text (a book is 1–5 MB; the aligner's own
+#: limits bite long before 100 MB), and a bead file for ``evaluate``, which is streamed.
+TEXT_LIMIT = 100 * 1024 * 1024
+ALIGNMENT_LIMIT = 2 * 1024 * 1024 * 1024
+_FILE_KINDS = ((stat.S_ISFIFO, "a pipe (FIFO)"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+
+
+def open_regular(path: Path, kind: str = "text file", limit: int = TEXT_LIMIT) -> int:
+    """A descriptor on ``path``, which must be a regular file no larger than ``limit`` bytes.
+
+    Opened without blocking, so a FIFO is refused at once instead of hanging,
+    and checked on the descriptor itself (``fstat``), so a path swapped after
+    the check cannot slip a device in. ``kind`` completes "…, not a …".
+
+    Raises:
+        InputError: missing, unreadable, not a regular file, or too large.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except OSError as error:
+        raise InputError(path, f"cannot be read ({error.strerror or error})") from None
+    try:
+        _check_regular(path, os.fstat(fd), kind, limit)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _check_regular(path: Path, status: os.stat_result, kind: str, limit: int) -> None:
+    if stat.S_ISDIR(status.st_mode):
+        raise InputError(path, f"is a directory, not a {kind}")
+    if not stat.S_ISREG(status.st_mode):
+        what = next((name for test, name in _FILE_KINDS if test(status.st_mode)), "not a regular file")
+        raise InputError(path, f"is {what}, not a {kind}; give a regular file")
+    if status.st_size > limit:
+        raise InputError(path, f"is {_megabytes(status.st_size)}; a {kind} may be at most {_megabytes(limit)}")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:,.0f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
+
+
+def read_bytes(path: Path | str, kind: str = "text file", limit: int = TEXT_LIMIT) -> bytes:
     """A user's file, whole; every way it can fail becomes an ``InputError`` naming it.
 
+    Only regular files of at most ``limit`` bytes are read (``open_regular``);
     ``kind`` completes "is a directory, not a …" in the message.
     """
     path = Path(path)
+    fd = open_regular(path, kind, limit)
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, f"is a directory, not a {kind}") from None
+        with open(fd, "rb") as stream:
+            data = stream.read(limit + 1)
     except OSError as error:
         raise InputError(path, f"cannot be read ({error.strerror or error})") from None
+    if len(data) > limit:  # it grew since fstat
+        raise InputError(path, f"is larger than {_megabytes(limit)}, the limit for a {kind}")
+    return data
 
 
-def read_text(path: Path | str, encoding: str | None = None) -> tuple[str, list[str]]:
+def read_text(path: Path | str, encoding: str | None = None, errors: InvalidUtf8 = "strict") -> tuple[str, list[str]]:
     """A file's text, decoded and cleaned, with the warnings of what was repaired.
 
+    ``errors="replace"`` replaces the invalid sequences of an otherwise UTF-8
+    file (``decode``) instead of refusing it.
+
     Raises:
-        InputError: the file is missing, not a file, empty, binary or undecodable.
+        InputError: the file is missing, not a regular file, over ``TEXT_LIMIT``,
+            empty, binary or undecodable.
     """
     path = Path(path)
     data = read_bytes(path)
     if not data:
         raise InputError(path, "is empty")
-    text, warnings = decode(data, path, encoding)
+    text, warnings = decode(data, path, encoding, errors)
     text, clean_warnings = clean(text)
     if not text.strip():
         raise InputError(path, "contains only whitespace")
     return text, warnings + clean_warnings
 
 
-def read_document(path: Path | str, lang: str, encoding: str | None = None) -> Document:
-    """Read a plain-text file into a ``Document`` with its blocks and notes."""
-    text, warnings = read_text(path, encoding)
+def read_document(path: Path | str, lang: str, encoding: str | None = None, errors: InvalidUtf8 = "strict") -> Document:
+    """Read a plain-text file into a ``Document`` with its blocks and notes (``errors`` as in ``read_text``)."""
+    text, warnings = read_text(path, encoding, errors)
     document = Document(Path(path), lang, text, tuple(split_blocks(text)), warnings=tuple(warnings))
     return split_note_section(document)
 
 
-def read_presplit(path: Path | str, lang: str, encoding: str | None = None) -> Document:
+def read_presplit(path: Path | str, lang: str, encoding: str | None = None, errors: InvalidUtf8 = "strict") -> Document:
     """Read a file with one sentence per line: the whole text is one block, line k is sentence k.
 
     One block, not one per line: a line break in pre-split input ends a
@@ -154,8 +247,9 @@ def read_presplit(path: Path | str, lang: str, encoding: str | None = None) -> D
     penalty, which cost 27 points of strict F1 on Text+Berg dev). Blank lines
     stay sentences, so sentence numbers stay line numbers (as in gold
     alignment files); a final line break does not start a sentence.
+    ``errors`` is as in ``read_text``.
     """
-    text, warnings = read_text(path, encoding)
+    text, warnings = read_text(path, encoding, errors)
     blocks = (Block(BlockKind.PARAGRAPH, 0, len(text)),)
     return Document(Path(path), lang, text, blocks, warnings=tuple(warnings))
 
