@@ -129,3 +129,15 @@ def test_uncalibrated_confidences_are_flagged_in_the_exports(protocol: Alignment
         assert publication is not None
         assert ("uncalibrated" in "".join(publication.itertext())) is flagged
         assert ("confidence=uncalibrated" in header_line(alignment)) is flagged
+
+
+def test_tmx_marks_reviewed_units(protocol: Alignment) -> None:
+    """``x-paralign-reviewed`` on the units of reviewed beads only; the TMX stays valid."""
+    from dataclasses import replace
+
+    beads = list(protocol.beads)
+    beads[3] = replace(beads[3], confidence=1.0, reviewed=True)
+    tree = build_tmx(replace(protocol, beads=tuple(beads)))
+    assert validate_tmx(tree) == []
+    marked = [tu.get("tuid") for tu in tree.iter("tu") if tu.find("prop[@type='x-paralign-reviewed']") is not None]
+    assert marked == ["4"]

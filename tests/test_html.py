@@ -90,13 +90,27 @@ def test_embedded_data_is_the_documented_json(protocol: Alignment) -> None:
     assert script.get("type") == "application/json"
     data = json.loads(script.text)
     assert data == review_schema.to_json(review_schema.review_of(protocol))
-    assert set(data) == {"source", "target", "src_lang", "tgt_lang", "model", "presplit", "beads"}
-    assert (data["src_lang"], data["tgt_lang"], data["presplit"]) == ("en", "es", False)
+    assert set(data) == {
+        "version",
+        "source",
+        "source_sha256",
+        "target",
+        "target_sha256",
+        "src_lang",
+        "tgt_lang",
+        "model",
+        "presplit",
+        "calibrated",
+        "beads",
+    }
+    assert (data["src_lang"], data["tgt_lang"], data["presplit"], data["calibrated"]) == ("en", "es", False, True)
+    assert data["source"] == str(protocol.source.document.path.absolute())
     assert data["beads"][0] == {
         "src": [0],
         "tgt": [],
         "confidence": round(protocol.beads[0].confidence, 4),
         "kind": "1-0",
+        "reviewed": False,
     }
     assert [(b["src"], b["tgt"]) for b in data["beads"]] == [(list(b.src), list(b.tgt)) for b in protocol.beads]
 
@@ -116,8 +130,21 @@ def test_hostile_file_name_stays_data(protocol: Alignment) -> None:
     alignment = dataclasses.replace(protocol, source=dataclasses.replace(protocol.source, document=document))
     root = lxml.html.fromstring(html_bytes(alignment))
     assert len(root.xpath("//script")) == 2
-    assert json.loads(root.xpath(f"string(//script[@id='{DATA_ID}'])"))["source"] == str(name)
+    source = json.loads(root.xpath(f"string(//script[@id='{DATA_ID}'])"))["source"]
+    assert review_schema.unescape(source) == str(name.absolute())
     assert root.xpath("string(//h1/span[1])") == name.name
+
+
+def test_a_reviewed_bead_is_shown_and_not_flagged(protocol: Alignment) -> None:
+    """A bead a reviewer changed or confirmed: green badge, out of the flagged rows ``n``/``p`` visit."""
+    beads = list(protocol.beads)
+    beads[0] = dataclasses.replace(beads[0], confidence=1.0, reviewed=True)  # the 1-0 gap, accepted as it is
+    root = lxml.html.fromstring(html_bytes(dataclasses.replace(protocol, beads=tuple(beads))))
+    (row,) = root.xpath("//tr[@data-reviewed='yes']")
+    assert row.get("id") == "bead-1" and row.get("class").split() == ["bead", "reviewed"]
+    assert row.xpath("string(.//span[contains(@class, 'badge')])") == "reviewed"
+    assert not root.xpath("//tr[contains(@class, 'flagged')]")
+    assert "1 reviewed" in root.xpath("string(//p[@class='summary'])")
 
 
 def test_notes_list_pairs_markers_with_english_texts(protocol: Alignment) -> None:
@@ -178,9 +205,9 @@ def test_confirm_and_export_json(weakened: Path, tmp_path: Path) -> None:
     dom = lxml.html.fromstring(chromium(tmp_path, weakened, "--dump-dom", query="?keys=nnce"))
     exported = json.loads(dom.xpath("string(//pre[@id='exported'])"))
     embedded = json.loads(dom.xpath(f"string(//script[@id='{DATA_ID}'])"))
-    assert set(exported) == {"source", "target", "src_lang", "tgt_lang", "model", "presplit", "beads"}
+    assert set(exported) == set(embedded)
     assert {k: v for k, v in exported.items() if k != "beads"} == {k: v for k, v in embedded.items() if k != "beads"}
-    assert exported["beads"][WEAK[0]]["confidence"] == 1.0
+    assert (exported["beads"][WEAK[0]]["confidence"], exported["beads"][WEAK[0]]["reviewed"]) == (1.0, True)
     assert embedded["beads"][WEAK[0]]["confidence"] == round(LOW_CONFIDENCE / 2, 4)
     others = [b for i, b in enumerate(exported["beads"]) if i != WEAK[0]]
     assert others == [b for i, b in enumerate(embedded["beads"]) if i != WEAK[0]]
@@ -197,7 +224,8 @@ def test_exported_json_round_trips_through_corrections(protocol: Alignment, weak
     sheet.write_text(dom.xpath("string(//pre[@id='exported'])"), encoding="utf-8")
     rebuilt = load_corrections(sheet)
     assert [(b.src, b.tgt) for b in rebuilt.beads] == [(b.src, b.tgt) for b in protocol.beads]
-    assert rebuilt.beads[WEAK[0]].confidence == 1.0
+    assert (rebuilt.beads[WEAK[0]].confidence, rebuilt.beads[WEAK[0]].reviewed) == (1.0, True)
+    assert [k for k, bead in enumerate(rebuilt.beads) if bead.reviewed] == [WEAK[0]]
     assert [(p.src_label, p.tgt_label) for p in rebuilt.footnote_pairs] == [
         (p.src_label, p.tgt_label) for p in protocol.footnote_pairs
     ]

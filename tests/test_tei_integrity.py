@@ -5,7 +5,7 @@ cannot say that they resolve. Here: every ``<link>`` has two or more targets,
 each naming an element of the document; a pointer to a sentence names an
 ``<s>``; every ``<s>`` is in exactly one link; a sentence left unaligned is
 linked to the other side's ``<text>`` (``#src-s1 #tgt``); every note's
-``@corresp`` names a note.
+``@corresp`` names a note; a reviewed bead's ``@resp`` names the ``<respStmt>``.
 """
 
 from __future__ import annotations
@@ -41,9 +41,22 @@ def with_insertion(alignment: Alignment) -> Alignment:
     return dataclasses.replace(alignment, beads=alignment.beads[:position] + split + alignment.beads[position + 1 :])
 
 
-@pytest.fixture(scope="module", params=["protocol", "with-insertion"])
+def with_reviewed(alignment: Alignment) -> Alignment:
+    """The protocol with its first and fourth beads changed or confirmed by a reviewer (``Bead.reviewed``)."""
+    beads = list(alignment.beads)
+    for position in (0, 3):
+        beads[position] = dataclasses.replace(beads[position], confidence=1.0, reviewed=True)
+    return dataclasses.replace(alignment, beads=tuple(beads))
+
+
+@pytest.fixture(scope="module", params=["protocol", "with-insertion", "with-reviewed"])
 def case(request: pytest.FixtureRequest, protocol: Alignment) -> Alignment:
-    return protocol if request.param == "protocol" else with_insertion(protocol)
+    variants = {
+        "protocol": protocol,
+        "with-insertion": with_insertion(protocol),
+        "with-reviewed": with_reviewed(protocol),
+    }
+    return variants[request.param]
 
 
 def jing(*paths: Path) -> subprocess.CompletedProcess[str]:
@@ -62,7 +75,8 @@ def jing(*paths: Path) -> subprocess.CompletedProcess[str]:
 def test_jing_accepts_the_tei(protocol: Alignment, tmp_path: Path) -> None:
     good = write_tei(protocol, tmp_path / "bishkek-protocol.en-es.tei.xml")
     insertion = write_tei(with_insertion(protocol), tmp_path / "insertion.tei.xml")
-    completed = jing(good, insertion)
+    reviewed = write_tei(with_reviewed(protocol), tmp_path / "reviewed.tei.xml")
+    completed = jing(good, insertion, reviewed)
     assert (completed.returncode, completed.stdout) == (0, ""), completed.stdout
 
 
@@ -167,3 +181,15 @@ def test_every_note_corresp_names_a_note(tree: etree._Element, case: Alignment) 
         assert twin.get("corresp") is None and (twin.text or "").strip(), "the source twin carries the note text"
     # one Spanish note per English note, none shared
     assert len({note.get("corresp") for note in with_corresp}) == len(with_corresp)
+
+
+def test_reviewed_links_name_the_reviewer(tree: etree._Element, case: Alignment) -> None:
+    """``@resp`` only on the links of reviewed beads, and it resolves to the title statement's ``<respStmt>``."""
+    by_id = ids(tree)
+    links = list(tree.iter(f"{TEI}link"))
+    assert [k for k, link in enumerate(links) if link.get("resp")] == [
+        k for k, bead in enumerate(case.beads) if bead.reviewed
+    ]
+    for link in links:
+        if link.get("resp"):
+            assert by_id[link.get("resp")[1:]].tag == f"{TEI}respStmt"

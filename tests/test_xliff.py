@@ -98,3 +98,21 @@ def test_low_confidence_bead_needs_review(protocol: Alignment) -> None:
     unit = tree.getroot().find(f"{X}file/{X}body/{X}trans-unit[@id='{weak + 1}']")
     assert (unit.get("approved"), unit.find(f"{X}target").get("state")) == ("no", "needs-review-translation")
     assert "check" in unit.find(f"{X}note").text
+
+
+def test_reviewed_bead_is_signed_off(protocol: Alignment) -> None:
+    """A bead a reviewer changed or confirmed: ``signed-off``, approved, and said so, even if it was low."""
+    weak = 5
+    beads = list(protocol.beads)
+    beads[weak] = dataclasses.replace(beads[weak], confidence=LOW_CONFIDENCE / 2, reviewed=True)
+    tree = build_xliff(dataclasses.replace(protocol, beads=tuple(beads)))
+    assert validate_xliff(tree) == []
+    unit = tree.getroot().find(f"{X}file/{X}body/{X}trans-unit[@id='{weak + 1}']")
+    assert (unit.get("approved"), unit.find(f"{X}target").get("state")) == ("yes", "signed-off")
+    assert "reviewed" in unit.find(f"{X}note").text
+    from translate.storage.xliff import xlifffile
+
+    store = xlifffile.parsestring(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
+    source = _plain(protocol.source, beads[weak].src)
+    (signed,) = [u for u in store.units if not u.isheader() and u.source == source]
+    assert signed.istranslated() and not signed.isreview()
