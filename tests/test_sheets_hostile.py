@@ -515,6 +515,19 @@ def test_a_file_name_is_shown_with_replacement_characters(name: str, project: Pa
     assert lxml.html.fromstring(written[".html"].read_bytes()).xpath("string(//h1/span[1])") == shown
 
 
+def test_a_sentence_that_looks_like_a_formula_stays_text(project: Path) -> None:
+    """A hostile text cannot put a live formula into the reviewer's spreadsheet; the sheet still reads back."""
+    english = project / "texts" / EN.name
+    text = english.read_text(encoding="utf-8")
+    first_line = text.partition("\n")[0]
+    english.write_text(text.replace(first_line, '=HYPERLINK("http://example.invalid", "Bishkek")', 1), encoding="utf-8")
+    alignment = aligned(english, project / "texts" / ES.name)
+    (sheet,) = write_exports(alignment, project / "exports", ["tsv"])
+    _, table = header_and_rows(sheet)
+    assert table[0]["source"] == '\'=HYPERLINK("http://example.invalid", "Bishkek")'
+    assert beads(load_corrections(sheet)) == beads(alignment)
+
+
 def test_escape_round_trips_every_name() -> None:
     for name in [*HOSTILE_NAMES.values(), "ordinary name with spaces ñ.txt", "100%.txt", "a|b"]:
         escaped = review_schema.escape(name)
@@ -525,6 +538,8 @@ def test_escape_round_trips_every_name() -> None:
 
 # --- fuzzing: any sheet gives an Alignment or an InputError ---------------------------------------------------------
 
+#: Text to splice into a sheet: any characters, and often those that mean something in one.
+SHEET_TEXT = st.text(alphabet=st.sampled_from(list('0123456789,. \t\n\r|=%#"-')) | st.characters(), max_size=40)
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 REFUSALS = (InputError, LanguageMismatch)
 
@@ -547,7 +562,7 @@ def loads_or_refuses(path: Path) -> None:
 
 
 @FUZZ
-@given(position=st.integers(min_value=0), length=st.integers(min_value=0, max_value=40), insert=st.text(max_size=40))
+@given(position=st.integers(min_value=0), length=st.integers(min_value=0, max_value=40), insert=SHEET_TEXT)
 def test_fuzzed_tsv_loads_or_refuses(
     real_sheets: tuple[str, dict[str, object], Path], position: int, length: int, insert: str
 ) -> None:

@@ -63,9 +63,19 @@ def numbers(indices: tuple[int, ...]) -> str:
     return ",".join(str(i + 1) for i in indices)
 
 
+#: What a spreadsheet takes as the start of a formula: a cell of text starting so gets an apostrophe first.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
 def _side_text(segmentation: Segmentation, indices: tuple[int, ...]) -> str:
+    """The bead side's text on one line; never a formula, since the texts may be anyone's (OWASP CSV injection).
+
+    The text columns are for reading only (``corrections`` reads the numbers),
+    so the apostrophe that keeps ``=HYPERLINK(…)`` inert costs nothing.
+    """
     pieces = apply_notes_mode(sentence_pieces(segmentation, indices), NotesMode.TEXT, segmentation.document.text)
-    return " ".join("".join(p for p in pieces if isinstance(p, str)).split())
+    text = " ".join("".join(p for p in pieces if isinstance(p, str)).split())
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def build_tsv(alignment: Alignment) -> str:
