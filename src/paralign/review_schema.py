@@ -273,12 +273,12 @@ def _flag(data: Mapping[str, object], key: str, default: bool, where: str = "") 
 
 def _hash(data: Mapping[str, object], key: str) -> str:
     value = _text(data, key)
-    if not is_sha256(value):
+    if not _is_sha256(value):
         raise ValueError(f"'{key}' must be 64 hexadecimal digits, not {value!r:.80}")
     return value
 
 
-def is_sha256(value: str) -> bool:
+def _is_sha256(value: str) -> bool:
     """Whether ``value`` is a hex SHA-256 digest as ``text_sha256`` writes it."""
     return len(value) == 64 and all(c in "0123456789abcdef" for c in value)
 
