@@ -7,7 +7,7 @@ exports write. Only the model is loaded once and handed to every call (it is
 the default model; loading it per file would time the loader, not the
 aligner). Nothing private is called.
 
-For each set it prints strict/lax precision, recall and F1 (``paralign.score``,
+For each set it prints strict/lax precision, recall and F1 (``paralign.scoring``,
 Vecalign's semantics, micro-averaged over files), what each gold bead type
 became, how often a sentence the translator dropped (a gold 1-0 or 0-1) was
 absorbed into a neighbouring bead instead, the confidence calibration table
@@ -38,7 +38,7 @@ from pathlib import Path
 from paralign import ParalignError, align_texts
 from paralign.embed import SentenceTransformerEmbedder
 from paralign.ladder import BeadPair, read_ladder
-from paralign.score import score
+from paralign.scoring import score
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BENCH = REPO_ROOT.parent / "shared" / "bench" / "text-berg-dev"

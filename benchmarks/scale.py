@@ -50,7 +50,7 @@ import numpy as np
 from paralign import align_texts
 from paralign.embed import SentenceTransformerEmbedder
 from paralign.ladder import BeadPair, read_ladder
-from paralign.score import score
+from paralign.scoring import score
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BENCH = REPO_ROOT.parent / "shared" / "bench" / "text-berg-dev"

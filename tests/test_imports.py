@@ -35,7 +35,7 @@ def loaded_heavy(module: str) -> list[str]:
         "paralign.export",
         "paralign.formats",
         "paralign.ladder",
-        "paralign.score",
+        "paralign.scoring",
         "paralign.corrections",
         "paralign.review_schema",
         "paralign.verify",

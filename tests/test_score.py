@@ -8,7 +8,7 @@ import pytest
 
 from paralign.errors import InputError
 from paralign.ladder import format_ladder, parse_ladder, read_ladder
-from paralign.score import score
+from paralign.scoring import score
 
 GOLD = [((0,), (0,)), ((1,), (1, 2)), ((), (3,)), ((2,), (4,))]
 

@@ -11,7 +11,8 @@ stages (``read``, ``segment``, ``embed``, ``pipeline``, ``formats``, ``export``â
 for anyone who wants to run one on its own. Every public name is loaded on
 first use, so that importing a stage that does not align (``paralign.export``,
 ``paralign.formats``) does not load numba or torch, and ``import
-paralign`` itself loads nothing.
+paralign`` itself loads nothing (the command line installs its signal
+handlers right after it).
 """
 
 from __future__ import annotations
@@ -20,11 +21,6 @@ import importlib
 import typing
 
 from paralign._version import __version__
-
-# Imported now, not on first use: the function shares its name with its module,
-# and importing the module later (any stage that scores) would rebind
-# ``paralign.score`` to the module.
-from paralign.score import Scores, score
 
 if typing.TYPE_CHECKING:
     from paralign.config import AlignConfig
@@ -42,6 +38,7 @@ if typing.TYPE_CHECKING:
     from paralign.ladder import read_beads
     from paralign.model import Alignment, Bead, Document, FootnoteAnchor, FootnotePair, Segmentation, Sentence
     from paralign.pipeline import align_texts
+    from paralign.scoring import Scores, score
 
 #: Where each public name lives: ``import paralign`` loads none of them (the
 #: command line's first import must be instant, and interruptible), each is
@@ -69,11 +66,11 @@ _HOMES = {
     "Segmentation": "paralign.model",
     "Sentence": "paralign.model",
     "align_texts": "paralign.pipeline",
+    "Scores": "paralign.scoring",
+    "score": "paralign.scoring",
 }
 
 __all__ = [
-    "Scores",
-    "score",
     "AlignConfig",
     "Alignment",
     "Bead",

@@ -39,7 +39,7 @@ def main() -> None:
         status = run(sys.argv[1:])
     except KeyboardInterrupt:
         # Only reached before a command started (importing, parsing): nothing was written yet.
-        print("paralign: interrupted; no export was changed", file=sys.stderr)
+        print("paralign: error: interrupted; no export was changed", file=sys.stderr)
         status = INTERRUPTED
     except Exception as error:  # a broken install or a bug: still one line (PARALIGN_DEBUG=1 for the traceback)
         if os.environ.get("PARALIGN_DEBUG"):

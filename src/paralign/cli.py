@@ -65,6 +65,13 @@ _TmxNotesOption = Annotated[
     NotesMode, typer.Option(help="Note markers in TMX: inline tags, literal text, or stripped.")
 ]
 _QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display on stderr.")]
+_AllowLanguageMismatch = Annotated[
+    bool,
+    typer.Option(
+        "--allow-language-mismatch",
+        help="Export under the declared languages even when a text does not look like its language.",
+    ),
+]
 
 
 def _formats(value: str) -> list[str]:
@@ -153,13 +160,7 @@ def align(
             help="Export even when the pair does not look like a translation (too few confident beads, the same text).",
         ),
     ] = False,
-    allow_language_mismatch: Annotated[
-        bool,
-        typer.Option(
-            "--allow-language-mismatch",
-            help="Export under --src-lang/--tgt-lang even when a text does not look like that language.",
-        ),
-    ] = False,
+    allow_language_mismatch: _AllowLanguageMismatch = False,
     quiet: _QuietOption = False,
 ) -> None:
     """Align SOURCE with TARGET and write the exports (TMX and TEI by default) into --out."""
@@ -185,8 +186,7 @@ def align(
             allow_language_mismatch=allow_language_mismatch,
             progress=stages,
         )
-        for warning in alignment.warnings:
-            print(f"paralign: warning: {shown(warning)}", file=sys.stderr)
+        _warn(alignment)
         stages("writing", 0, 1)
         written.extend(write_exports(alignment, out, chosen, tmx_notes))
     for line in summary(alignment, written):
@@ -202,6 +202,7 @@ def export_corrected(
     out: _OutOption = _DEFAULT_OUT,
     formats: _FormatsOption = _DEFAULT_FORMATS,
     tmx_notes: _TmxNotesOption = NotesMode.TAGS,
+    allow_language_mismatch: _AllowLanguageMismatch = False,
     quiet: _QuietOption = False,
 ) -> None:
     """Rebuild the exports from a reviewer's corrected alignment, notes re-paired."""
@@ -212,7 +213,8 @@ def export_corrected(
         stages("segmenting", 0, 2)
         from paralign.corrections import load_corrections
 
-        alignment = load_corrections(corrected)
+        alignment = load_corrections(corrected, allow_language_mismatch=allow_language_mismatch)
+        _warn(alignment)
         stages("writing", 0, 1)
         written.extend(write_exports(alignment, out, chosen, tmx_notes))
     for line in summary(alignment, written):
@@ -229,7 +231,7 @@ def evaluate(
 ) -> None:
     """Strict and lax precision, recall and F1 of TEST alignments against GOLD (W11-4624)."""
     from paralign.ladder import read_beads
-    from paralign.score import score, scores_json
+    from paralign.scoring import score, scores_json
 
     if len(files) % 2:
         raise typer.BadParameter("give GOLD TEST pairs: an even number of files", param_hint="FILES")
@@ -252,6 +254,12 @@ def _main(
     if version:
         typer.echo(f"paralign {__version__}")
         raise typer.Exit()
+
+
+def _warn(alignment: Alignment) -> None:
+    """The alignment's warnings on stderr as they are found (the summary repeats them on stdout)."""
+    for warning in alignment.warnings:
+        print(f"paralign: warning: {shown(warning)}", file=sys.stderr)
 
 
 def _stages(quiet: bool) -> Stages:
