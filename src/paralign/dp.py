@@ -4,7 +4,8 @@ Kept apart from the scoring (``align``) because it is the one place where
 speed hinges on plain loops: every cell of the search region looks back along
 each bead shape, and in Python that costs a few numpy calls per row and shape,
 the bulk of the aligner's time on a long book. The loops are compiled with
-numba (cached on disk, so a process compiles them at most once per install).
+numba (cached on disk, so a process compiles them at most once per install),
+without the GIL, so the progress display keeps turning while a long book is searched.
 
 The grid is stored row by row: row ``i`` (``0 … n`` source sentences
 consumed) holds the columns ``lo[i] … hi[i]`` (target sentences consumed),
@@ -62,7 +63,7 @@ def _soft_add(best: float, total: float, value: float, temperature: float) -> tu
     return best, total + math.exp((best - value) / temperature)
 
 
-@_compiled()
+@_compiled(nogil=True)
 def forward(
     lo: np.ndarray,
     hi: np.ndarray,
@@ -121,7 +122,7 @@ def forward(
     return hard, soft, back
 
 
-@_compiled()
+@_compiled(nogil=True)
 def backward(
     lo: np.ndarray,
     hi: np.ndarray,
