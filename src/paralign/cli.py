@@ -230,15 +230,26 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Strict and lax precision, recall and F1 of TEST alignments against GOLD (W11-4624)."""
-    from paralign.ladder import read_beads
-    from paralign.scoring import score, scores_json
+    from paralign.errors import InputError
+    from paralign.ladder import iter_beads
+    from paralign.scoring import BeadSet, score_sets, scores_json
 
     if len(files) % 2:
         raise typer.BadParameter("give GOLD TEST pairs: an even number of files", param_hint="FILES")
     with _reported_errors():
-        gold = [read_beads(path) for path in files[0::2]]
-        test = [read_beads(path) for path in files[1::2]]
-    result = score(gold, test)
+        # Streamed into compact sets, one file at a time: memory stays within a few times the files' size.
+        pairs = []
+        for gold, test in zip(files[::2], files[1::2], strict=True):
+            gold_set, test_set = BeadSet.of(iter_beads(gold)), BeadSet.of(iter_beads(test))
+            if gold_set.sentences != test_set.sentences:
+                (n, m), (gold_n, gold_m) = test_set.sentences, gold_set.sentences
+                raise InputError(
+                    test,
+                    f"covers {n} source and {m} target sentences, but its gold {gold.name} covers "
+                    f"{gold_n} and {gold_m}: not alignments of the same texts",
+                )
+            pairs.append((gold_set, test_set))
+        result = score_sets(pairs)
     if as_json:
         typer.echo(scores_json(result))
         return

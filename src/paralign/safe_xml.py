@@ -14,9 +14,9 @@ from typing import Any, cast
 from lxml import etree
 
 from paralign.errors import InputError
-from paralign.read import read_bytes
+from paralign.read import TEXT_LIMIT, read_bytes
 
-_ENTITIES_REFUSED = "declares XML entities; refused (entity expansion is unsafe)"
+ENTITIES_REFUSED = "declares XML entities; refused (entity expansion is unsafe)"
 
 
 def safe_parser() -> etree.XMLParser:
@@ -36,14 +36,16 @@ def parse_untrusted(path: Path | str, data: bytes | None = None) -> etree._Eleme
 
     ``data`` is the file's content when the caller has already read it.
 
+    Files over ``TEXT_LIMIT`` are refused: a whole tree takes several times its file's size.
+
     Raises:
-        InputError: the file is missing, not well-formed, or declares entities.
+        InputError: the file is missing, not a regular file, too large, not well-formed, or declares entities.
     """
     path = Path(path)
     if data is None:
-        data = read_bytes(path, "XML file")
+        data = read_bytes(path, "XML file", TEXT_LIMIT)
     if b"<!ENTITY" in data:
-        raise InputError(path, _ENTITIES_REFUSED)
+        raise InputError(path, ENTITIES_REFUSED)
     try:
         tree = etree.ElementTree(etree.fromstring(data, safe_parser()))
     except etree.XMLSyntaxError as error:
@@ -51,5 +53,5 @@ def parse_untrusted(path: Path | str, data: bytes | None = None) -> etree._Eleme
     internal = tree.docinfo.internalDTD
     # cast: lxml's stubs lack DTD.iterentities.
     if internal is not None and any(True for _ in cast(Any, internal).iterentities()):
-        raise InputError(path, _ENTITIES_REFUSED)
+        raise InputError(path, ENTITIES_REFUSED)
     return tree
