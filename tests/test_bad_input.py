@@ -8,6 +8,7 @@ the behaviour cannot drift apart.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import stat
 from collections.abc import Callable
@@ -57,6 +58,12 @@ def read_only_export(tmp: Path) -> list[str]:
     target.write_text("precious", encoding="utf-8")
     target.chmod(stat.S_IRUSR | stat.S_IRGRP)
     return [str(EN), str(ES), *out(tmp)]
+
+
+def fifo(tmp: Path) -> str:
+    """A named pipe no one writes to: reading it would block forever."""
+    os.mkfifo(tmp / "pipe")
+    return str(tmp / "pipe")
 
 
 def directory_in_the_way(tmp: Path) -> list[str]:
@@ -184,6 +191,22 @@ CATALOGUE = [
     Case(
         "output path is a read-only file", read_only_export, 1, r"bishkek-protocol\.en-es\.tmx: exists and is read-only"
     ),
+    Case(
+        "UTF-8 with one invalid sequence (ED A0 80)",
+        lambda t: spanish_as(t, SPANISH.encode("utf-8").replace(b"Bak\xc3\xba", b"Bak\xed\xa0\x80", 1)),
+        1,
+        r"es\.txt: invalid UTF-8 at byte \d+ \(3 invalid UTF-8 sequences in otherwise UTF-8 text; refused rather than",
+    ),
+    Case(
+        "/dev/zero as a text", lambda t: ["/dev/zero", str(ES), *out(t)], 1, r"/dev/zero: is a device, not a text file"
+    ),
+    Case(
+        "/dev/urandom as a text",
+        lambda t: [str(EN), "/dev/urandom", *out(t)],
+        1,
+        r"/dev/urandom: is a device, not a text file",
+    ),
+    Case("a FIFO as a text", lambda t: [fifo(t), str(ES), *out(t)], 1, r"pipe: is a pipe \(FIFO\), not a text file"),
     Case(
         "model path that does not exist",
         lambda t: [str(EN), str(ES), "--model", str(t / "no-model"), *out(t)],

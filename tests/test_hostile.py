@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from conftest import EN, ES, ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from paralign.cli import app
@@ -21,6 +24,7 @@ from paralign.errors import ExportError, InputError
 from paralign.export._commit import JOURNAL_NAME, _locked, commit_files, recover
 from paralign.export._xml import atomic_write
 from paralign.formats import FORMATS, write_exports
+from paralign.ladder import read_beads
 from paralign.model import Alignment, Bead
 from paralign.read import read_document
 from paralign.safe_xml import parse_untrusted
@@ -348,3 +352,114 @@ def bishkek_alignment(confidence: float) -> Alignment:
     beads = [Bead((i,), (i,), confidence) for i in range(k)]
     beads += [Bead((i,), (), 0.1) for i in range(k, len(src.sentences))]
     return Alignment(src, tgt, tuple(beads))
+
+
+# --- evaluate: hostile bead files are one-line errors, never "internal error" nor scored silently --------------------
+
+
+def tei(links: list[str], sentences: int = 3) -> str:
+    """A minimal paralign TEI export: ``sentences`` per side, then the given link targets."""
+    body = "".join(
+        f'<text xml:id="{side}"><body><p>'
+        + "".join(f'<s xml:id="{side}-s{n}">S{n}.</s>' for n in range(1, sentences + 1))
+        + "</p></body></text>"
+        for side in ("src", "tgt")
+    )
+    link_elements = "".join(f'<link target="{target}"/>' for target in links)
+    return (
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><group>'
+        + body
+        + f'</group><back><linkGrp type="translation">{link_elements}</linkGrp></back></text></TEI>'
+    )
+
+
+GOOD_LINKS = ["#src-s1 #tgt-s1", "#src-s2 #tgt-s2", "#src-s3 #tgt-s3"]
+
+
+@pytest.mark.parametrize(
+    ("target", "problem"),
+    [
+        ("#src-s² #tgt-s3", "link target '#src-s²' is not a paralign sentence id"),
+        ("#src-s0 #tgt-s3", "link target '#src-s0' is not a paralign sentence id"),
+        ("#src-s" + "9" * 5000 + " #tgt-s3", "link target '#src-s" + "9" * 34 + "' is not a paralign sentence id"),
+        ("#src-s9 #tgt-s3", "link target '#src-s9' points to no sentence (dangling)"),
+        ("#src-s3", "link '#src-s3' does not join a source and a target (one-sided pointers)"),
+        ("", "link '' does not join a source and a target (one-sided pointers)"),
+    ],
+    ids=["superscript", "s0", "5,000 digits", "dangling", "single pointer", "empty"],
+)
+def test_evaluate_refuses_bad_tei_links(target: str, problem: str, tmp_path: Path) -> None:
+    gold = tmp_path / "gold.txt"
+    gold.write_text("[0]:[0]\n[1]:[1]\n[2]:[2]\n", encoding="utf-8")
+    test = tmp_path / "test.tei.xml"
+    test.write_text(tei([*GOOD_LINKS[:2], target]), encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(gold), str(test)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"paralign: error: {test}: {problem}"
+
+
+def test_evaluate_reads_a_good_tei_with_an_unaligned_sentence(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.txt"
+    gold.write_text("[0]:[0]\n[1]:[1]\n[2]:[]\n[]:[2]\n", encoding="utf-8")
+    test = tmp_path / "test.tei.xml"
+    test.write_text(tei([*GOOD_LINKS[:2], "#src-s3 #tgt", "#src #tgt-s3"]), encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(gold), str(test), "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"f1_strict": 1.0' in result.stdout
+
+
+def test_evaluate_refuses_alignments_of_different_texts(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.txt"
+    gold.write_text("[0]:[0]\n[1]:[1]\n", encoding="utf-8")
+    test = tmp_path / "test.txt"
+    test.write_text("[0]:[0]\n[1]:[1]\n[2]:[2]\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(gold), str(test)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"paralign: error: {test}: covers 3 source and 3 target sentences, but its gold gold.txt covers 2 and 2: "
+        "not alignments of the same texts"
+    )
+
+
+def test_evaluate_refuses_xml_nested_10000_deep(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.tei.xml"
+    deep.write_text("<TEI>" + "<a>" * 10_000 + "</a>" * 10_000 + "</TEI>", encoding="utf-8")
+    gold = tmp_path / "gold.txt"
+    gold.write_text("[0]:[0]\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(gold), str(deep)])
+    assert result.exit_code == 1
+    assert re.fullmatch(
+        rf"paralign: error: {re.escape(str(deep))}: is not well-formed XML \(.*\)", result.stderr.strip()
+    )
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_evaluate_refuses_devices_at_once(device: str, tmp_path: Path) -> None:
+    gold = tmp_path / "gold.txt"
+    gold.write_text("[0]:[0]\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(gold), device])
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip() == f"paralign: error: {device}: is a device, not an alignment file; give a regular file"
+    )
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    content=st.one_of(
+        st.binary(max_size=300),
+        st.lists(st.sampled_from(["[", "]", ":", ",", " ", "0", "7", "²", "\n", "-", "9" * 12, "é"])).map("".join),
+        st.lists(st.sampled_from(GOOD_LINKS + ["#src-s0", "#tgt", "#src", "#src-s4", "#x", "#src-s1 #tgt-s1"])).map(
+            lambda targets: tei([" ".join(targets[i : i + 2]) for i in range(0, len(targets), 2)])
+        ),
+    )
+)
+def test_bead_readers_give_beads_or_an_input_error(content: bytes | str, tmp_path: Path) -> None:
+    path = tmp_path / "fuzzed"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    try:
+        beads = read_beads(path)
+    except InputError as error:
+        assert str(error).startswith(f"{path}: ") and "\n" not in str(error)
+        return
+    assert all(all(0 <= i < 2**31 for i in side) for bead in beads for side in bead)

@@ -180,12 +180,17 @@ def open_regular(path: Path, kind: str = "text file", limit: int = TEXT_LIMIT) -
 
 def _check_regular(path: Path, status: os.stat_result, kind: str, limit: int) -> None:
     if stat.S_ISDIR(status.st_mode):
-        raise InputError(path, f"is a directory, not a {kind}")
+        raise InputError(path, f"is a directory, not {_a(kind)}")
     if not stat.S_ISREG(status.st_mode):
         what = next((name for test, name in _FILE_KINDS if test(status.st_mode)), "not a regular file")
-        raise InputError(path, f"is {what}, not a {kind}; give a regular file")
+        raise InputError(path, f"is {what}, not {_a(kind)}; give a regular file")
     if status.st_size > limit:
-        raise InputError(path, f"is {_megabytes(status.st_size)}; a {kind} may be at most {_megabytes(limit)}")
+        raise InputError(path, f"is {_megabytes(status.st_size)}; {_a(kind)} may be at most {_megabytes(limit)}")
+
+
+def _a(kind: str) -> str:
+    """``a text file``, ``an alignment file``."""
+    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
 
 
 def _megabytes(size: int) -> str:
@@ -206,7 +211,7 @@ def read_bytes(path: Path | str, kind: str = "text file", limit: int = TEXT_LIMI
     except OSError as error:
         raise InputError(path, f"cannot be read ({error.strerror or error})") from None
     if len(data) > limit:  # it grew since fstat
-        raise InputError(path, f"is larger than {_megabytes(limit)}, the limit for a {kind}")
+        raise InputError(path, f"is larger than {_megabytes(limit)}, the limit for {_a(kind)}")
     return data
 
 
