@@ -117,17 +117,28 @@ KILL_SCRIPT = textwrap.dedent(
     if stage == "align":
         import paralign.pipeline
         paralign.pipeline.best_path = stall
-    else:
-        import paralign.export._xml
-        paralign.export._xml.os.fsync = stall
-    from paralign.cli import app
-    app(sys.argv[3:])
+    elif stage == "export":
+        import paralign.export._commit
+        paralign.export._commit.os.fsync = stall
+    else:  # the first export renamed into place, then a pause (the signal is deferred to the commit point)
+        real_replace = os.replace
+
+        def replace(source, target):
+            real_replace(source, target)
+            if pathlib.Path(target).name.startswith("bishkek") and not marker.exists():
+                marker.touch()
+                time.sleep(3)
+
+        os.replace = replace
+    from paralign.__main__ import main
+    sys.argv = ["paralign", *sys.argv[3:]]
+    main()
     """
 )
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("stage", ["align", "export"])
+@pytest.mark.parametrize("stage", ["align", "export", "rename"])
 def test_sigterm_leaves_earlier_exports_untouched(stage: str, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
