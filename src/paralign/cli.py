@@ -161,6 +161,13 @@ def align(
         ),
     ] = False,
     allow_language_mismatch: _AllowLanguageMismatch = False,
+    replace_invalid_utf8: Annotated[
+        bool,
+        typer.Option(
+            "--replace-invalid-utf8",
+            help="In a UTF-8 file with a few invalid byte sequences, replace and count them instead of stopping.",
+        ),
+    ] = False,
     quiet: _QuietOption = False,
 ) -> None:
     """Align SOURCE with TARGET and write the exports (TMX and TEI by default) into --out."""
@@ -184,6 +191,7 @@ def align(
             cache_dir=default_cache_dir() if cache else None,
             allow_low_confidence=allow_low_confidence,
             allow_language_mismatch=allow_language_mismatch,
+            replace_invalid_utf8=replace_invalid_utf8,
             progress=stages,
         )
         _warn(alignment)

@@ -21,7 +21,7 @@ from paralign.features import segmentation_features
 from paralign.footnotes import pair_anchors
 from paralign.model import Alignment, Bead, Segmentation
 from paralign.passes import StageProgress
-from paralign.read import read_document, read_presplit
+from paralign.read import InvalidUtf8, read_document, read_presplit
 from paralign.search import best_path
 from paralign.segment import presplit, segment
 from paralign.sides import SideEmbeddings
@@ -44,6 +44,7 @@ def align_texts(
     progress: StageProgress | None = None,
     two_pass: bool | None = None,
     allow_language_mismatch: bool = False,
+    replace_invalid_utf8: bool = False,
 ) -> Alignment:
     """Align a text and its translation, end to end.
 
@@ -65,6 +66,9 @@ def align_texts(
             "embedding", "refining" (long texts) and "aligning".
         allow_language_mismatch: export a text labelled with a language it
             does not seem to be in (a warning) instead of raising ``LanguageMismatch``.
+        replace_invalid_utf8: in a file that is UTF-8 but for a few invalid
+            sequences, replace them with U+FFFD (counted in a warning) instead
+            of refusing the file.
         two_pass: ``None`` (default) encodes every window of texts up to
             ``passes.TWO_PASS_ABOVE`` sentences and, above, sentences first and
             windows only where in doubt; ``True`` or ``False`` forces one way.
@@ -85,9 +89,10 @@ def align_texts(
         ['1-0', '1-1']
     """
     _report(progress, "segmenting", 0, 2)
-    source = _segmented(src_path, src_lang, encoding, presplit_input)
+    errors: InvalidUtf8 = "replace" if replace_invalid_utf8 else "strict"
+    source = _segmented(src_path, src_lang, encoding, presplit_input, errors)
     _report(progress, "segmenting", 1, 2)
-    target = _segmented(tgt_path, tgt_lang, encoding, presplit_input)
+    target = _segmented(tgt_path, tgt_lang, encoding, presplit_input, errors)
     _report(progress, "segmenting", 2, 2)
     mismatches = language_mismatches(source.document, target.document)
     if mismatches and not allow_language_mismatch:
@@ -149,11 +154,13 @@ def align_segmentations(
     )
 
 
-def _segmented(path: Path | str, lang: str, encoding: str | None, presplit_input: bool) -> Segmentation:
+def _segmented(
+    path: Path | str, lang: str, encoding: str | None, presplit_input: bool, errors: InvalidUtf8
+) -> Segmentation:
     """A file read and split into sentences (or taken line by line, for pre-split input)."""
     if presplit_input:
-        return presplit(read_presplit(path, lang, encoding))
-    return segment(read_document(path, lang, encoding))
+        return presplit(read_presplit(path, lang, encoding, errors))
+    return segment(read_document(path, lang, encoding, errors))
 
 
 def _embedder(model: str | Embedder, cache_dir: Path | str | None, progress: StageProgress | None) -> Embedder:
