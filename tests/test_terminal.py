@@ -211,3 +211,30 @@ def test_an_interrupt_while_writing_leaves_one_whole_set_and_says_which(tmp_path
         assert log[-1] == "paralign: error: interrupted after the exports were written; they are complete", log
         assert sorted(exports) == [f"{STEM}.tei.xml", f"{STEM}.tmx"]
         assert all(content not in OLD.values() for content in exports.values())
+
+
+def _with_one_bad_sequence(tmp_path: Path) -> Path:
+    """The Spanish protocol, valid UTF-8 but for one encoded surrogate (``ED A0 80``) after its first sentence."""
+    data = ES.read_bytes()
+    cut = data.index(b". ", 500) + 1
+    path = tmp_path / "bishkek-protocol.es.txt"
+    path.write_bytes(data[:cut] + b"\xed\xa0\x80" + data[cut:])
+    return path
+
+
+def test_invalid_utf8_is_refused_not_guessed(tmp_path: Path) -> None:
+    bad = _with_one_bad_sequence(tmp_path)
+    result = paralign("align", "-q", str(EN), str(bad), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"paralign: error: {bad}: invalid UTF-8 at byte ")
+    assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_replace_invalid_utf8_keeps_every_accent(tmp_path: Path) -> None:
+    bad = _with_one_bad_sequence(tmp_path)
+    result = paralign("align", "-q", "--replace-invalid-utf8", str(EN), str(bad), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "invalid UTF-8 sequences replaced with U+FFFD" in result.stderr
+    tmx = (tmp_path / "out" / f"{STEM}.tmx").read_text(encoding="utf-8")
+    assert "firmó" in tmx and "Ã" not in tmx
