@@ -474,3 +474,13 @@ def test_bead_readers_give_beads_or_an_input_error(content: bytes | str, tmp_pat
         assert str(error).startswith(f"{path}: ") and "\n" not in str(error)
         return
     assert all(all(0 <= i < 2**31 for i in side) for bead in beads for side in bead)
+
+
+@pytest.mark.parametrize("tgt_lang", ["es/../../escaped", "es/x"])
+def test_export_paths_never_leave_the_out_folder(tmp_path: Path, tgt_lang: str) -> None:
+    """The last line of defence behind the language-code checks: a path that would leave --out is refused."""
+    from paralign.errors import ExportError
+    from paralign.formats import export_paths
+
+    with pytest.raises(ExportError, match="would be written outside"):
+        export_paths(tmp_path / "out", Path("report.en.txt"), "en", tgt_lang, ["tmx", "tei"])

@@ -103,15 +103,25 @@ def export_paths(
 ) -> dict[str, Path]:
     """Where each format will be written, so the paths can be checked before any work.
 
+    The names come from the source file's name and the language codes, which
+    a sheet given to ``paralign export`` supplies: every path is checked to
+    land directly in ``out_dir`` (the codes are validated where they are read;
+    this is the last line of defence against ``es/../../x``).
+
     Raises:
-        ExportError: a name that is not in ``REGISTRY``.
+        ExportError: a name that is not in ``REGISTRY``, or a path that would leave ``out_dir``.
     """
     formats = list(formats)
     unknown = [name for name in formats if name not in REGISTRY]
     if unknown:
         raise ExportError(None, f"unknown export format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
     stem = export_stem(source_path, src_lang, tgt_lang)
-    return {name: Path(out_dir) / f"{stem}{REGISTRY[name].suffix}" for name in formats}
+    paths = {name: Path(out_dir) / f"{stem}{REGISTRY[name].suffix}" for name in formats}
+    inside = Path(out_dir).resolve()
+    for path in paths.values():
+        if path.name in ("", ".", "..") or path.parent.resolve() != inside:
+            raise ExportError(path, f"would be written outside {out_dir}; refused")
+    return paths
 
 
 def check_targets(paths: Iterable[Path]) -> None:
