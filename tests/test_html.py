@@ -170,14 +170,14 @@ def test_dom_has_one_row_per_bead_and_flags_the_gap(protocol: Alignment, page: P
     rows = rows_of(dom)
     assert len(rows) == len(protocol.beads) == 23
     for position, (row, bead) in enumerate(zip(rows, protocol.beads, strict=True), start=1):
-        assert row.get("id") == f"bead-{position}" and row.get("data-bead") == str(position)
+        assert row.get("id") == f"bead-{position}" and row.get("data-bead") == str(position - 1)
         assert row.get("data-src") == " ".join(map(str, bead.src))
         assert row.get("data-tgt") == " ".join(map(str, bead.tgt))
         assert row.get("data-kind") == bead.kind
         assert float(row.get("data-confidence")) == pytest.approx(bead.confidence, abs=1e-4)
         assert len(row.xpath("td[contains(@class, 'src')]")) == len(row.xpath("td[contains(@class, 'tgt')]")) == 1
     flagged = [row for row in rows if "flagged" in row.get("class").split()]
-    assert [row.get("data-bead") for row in flagged] == ["1"]
+    assert [row.get("data-bead") for row in flagged] == ["0"]
     assert "gap" in flagged[0].get("class").split() and flagged[0].xpath("string(.//span[@class='badge gap'])") == "gap"
     assert "current" in flagged[0].get("class").split()  # the replayed "n" selected it
     badges = [sup.text_content() for sup in lxml.html.fromstring(dom).xpath("//td[@class='src']//sup")]
@@ -193,11 +193,11 @@ def test_keys_move_between_flagged_rows(weakened: Path, tmp_path: Path) -> None:
             for mark in ("flagged", "current")
         }
 
-    assert marked("jjj") == {"flagged": ["1", "6", "12"], "current": ["12"]}
-    assert marked("nn")["current"] == ["6"]
-    assert marked("nnnn")["current"] == ["1"]  # wraps around
-    assert marked("p")["current"] == ["12"]
-    assert marked("nnk")["current"] == ["1"]
+    assert marked("jjj") == {"flagged": ["0", "5", "11"], "current": ["11"]}
+    assert marked("nn")["current"] == ["5"]
+    assert marked("nnnn")["current"] == ["0"]  # wraps around
+    assert marked("p")["current"] == ["11"]
+    assert marked("nnk")["current"] == ["0"]
 
 
 @needs_chromium
@@ -212,7 +212,7 @@ def test_confirm_and_export_json(weakened: Path, tmp_path: Path) -> None:
     others = [b for i, b in enumerate(exported["beads"]) if i != WEAK[0]]
     assert others == [b for i, b in enumerate(embedded["beads"]) if i != WEAK[0]]
     (row,) = dom.xpath("//tr[@id='bead-6']")
-    assert "confirmed" in row.get("class").split() and row.get("data-confirmed") == "yes"
+    assert "reviewed" in row.get("class").split() and row.get("data-reviewed") == "yes"
 
 
 @needs_chromium

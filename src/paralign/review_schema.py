@@ -30,8 +30,8 @@ below are the only copy::
 each side in exactly one bead, as ``model.check_beads`` requires);
 ``confidence`` is in [0, 1], rounded to 4 decimals; ``kind`` is informative
 (derived from the lengths of ``src`` and ``tgt``; a reader ignores it).
-``reviewed`` is set by the page when the reviewer confirms a bead (a richer
-editor sets it on any bead it changes); a reviewed bead is read back with
+``reviewed`` is set by the page on every bead the reviewer confirms or
+changes (merges, splits, moves a sentence into or out of); a reviewed bead is read back with
 confidence ``CONFIRMED`` whatever its ``confidence`` says.
 
 A sheet is input a stranger may have written, so ``from_json`` checks every
@@ -291,7 +291,17 @@ def _json_type(value: object) -> str:
 def page_keys() -> dict[str, object]:
     """What the page's script needs to know of the schema, embedded beside the data.
 
-    The script copies the embedded data whole and changes only what a review
-    changes, so it needs the keys it touches and the confirmed confidence.
+    The script copies the embedded data whole and rewrites only the beads (an
+    editor changes them all), so it needs the bead keys, the source (for the
+    download's name) and the confidence of a bead a reviewer decided.
     """
-    return {"source": SOURCE, "beads": BEADS, "confidence": CONFIDENCE, "reviewed": REVIEWED, "confirmed": CONFIRMED}
+    return {
+        "source": SOURCE,
+        "beads": BEADS,
+        "src": BEAD_SRC,
+        "tgt": BEAD_TGT,
+        "confidence": CONFIDENCE,
+        "kind": KIND,
+        "reviewed": REVIEWED,
+        "confirmed": CONFIRMED,
+    }
