@@ -238,3 +238,24 @@ def test_replace_invalid_utf8_keeps_every_accent(tmp_path: Path) -> None:
     assert "invalid UTF-8 sequences replaced with U+FFFD" in result.stderr
     tmx = (tmp_path / "out" / f"{STEM}.tmx").read_text(encoding="utf-8")
     assert "firmó" in tmx and "Ã" not in tmx
+
+
+@pytest.mark.slow
+def test_any_file_name_goes_end_to_end(tmp_path: Path) -> None:
+    """Invalid UTF-8, a newline and the TSV header separator in the name: align, the summary, the sheet's round trip."""
+    name = os.fsdecode(b"prot\xffcol\nx | y.en.txt")
+    shutil.copy(EN, tmp_path / name)
+    shutil.copy(ES, tmp_path / "es.txt")
+    run = [str(PARALIGN), "align", "-q", name, "es.txt", "-o", "out", "-f", "tmx,tsv"]
+    aligned = subprocess.run(run, cwd=tmp_path, capture_output=True, timeout=300, check=False)
+    assert aligned.returncode == 0, aligned.stderr
+    summary = aligned.stdout.decode("utf-8")  # printable: the bad byte as U+FFFD, the newline escaped
+    assert "source: prot\ufffdcol\\nx | y.en.txt (en), 23 sentences" in summary
+    sheet = tmp_path / "out" / os.fsdecode(b"prot\xffcol\nx | y.en-es.tsv")
+    again = subprocess.run(
+        [str(PARALIGN), "export", "-q", str(sheet), "-o", str(tmp_path / "again")], capture_output=True, check=False
+    )
+    assert again.returncode == 0, again.stderr
+    assert sorted(os.listdir(tmp_path / "again")) == sorted(
+        os.fsdecode(b"prot\xffcol\nx | y.en-es" + suffix) for suffix in (b".tmx", b".tei.xml")
+    )
