@@ -266,6 +266,69 @@ def evaluate(
         typer.echo(f"{name:10} {getattr(result, name + '_strict'):8.4f} {getattr(result, name + '_lax'):8.4f}")
 
 
+@app.command()
+def batch(
+    src_dir: Annotated[Path, typer.Argument(metavar="SRC_DIR", help="Folder of originals (searched recursively).")],
+    tgt_dir: Annotated[Path, typer.Argument(metavar="TGT_DIR", help="Folder of translations (may be SRC_DIR).")],
+    out: _OutOption = _DEFAULT_OUT,
+    pairs: Annotated[
+        Path | None,
+        typer.Option(metavar="PAIRS.tsv", help="Pairs as 'source<TAB>target' lines, relative to SRC_DIR and TGT_DIR."),
+    ] = None,
+    src_lang: Annotated[
+        str, typer.Option("--src-lang", metavar="LANG", callback=_language, help="Language of the originals.")
+    ] = "en",
+    tgt_lang: Annotated[
+        str, typer.Option("--tgt-lang", metavar="LANG", callback=_language, help="Language of the translations.")
+    ] = "es",
+    formats: _FormatsOption = "tmx,tei,html",
+    tmx_notes: _TmxNotesOption = NotesMode.TAGS,
+    model: Annotated[str, typer.Option(metavar="MODEL", help="sentence-transformers model (as for align).")] = (
+        _DEFAULT_MODEL
+    ),
+    encoding: Annotated[str | None, typer.Option(metavar="ENCODING", help="Force the encoding of every file.")] = None,
+    presplit: Annotated[bool, typer.Option("--presplit", help="Files hold one sentence per line.")] = False,
+    allow_low_confidence: Annotated[
+        bool, typer.Option("--allow-low-confidence", help="Export pairs that do not look like translations.")
+    ] = False,
+    allow_language_mismatch: _AllowLanguageMismatch = False,
+    workers: Annotated[
+        int | None, typer.Option(min=1, metavar="N", help="Local workers (default: one per core memory allows).")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(metavar="ADDRESS", help="Run on an existing Dask cluster (tcp://HOST:8786).")
+    ] = None,
+    quiet: _QuietOption = False,
+) -> None:
+    """Align every file pair of two folders on Dask; per-pair exports, a merged TMX, a report and an index into --out.
+
+    Files pair by relative path, the language code in the name swapped (2019/report.en.docx ↔
+    2019/report.es.docx). Re-running skips pairs whose files and settings are unchanged. Exit 3 when a
+    pair was refused or failed (see batch-report.json).
+    """
+    chosen = _formats(formats)
+    lines: list[str] | None = None
+    with _reported_errors():
+        from paralign.batch.command import EXIT_NOT_ALL_ALIGNED, batch_folders, summary_lines
+        from paralign.batch.worker import BatchSettings
+
+        settings = BatchSettings(
+            src_lang, tgt_lang, tuple(chosen), tmx_notes, model, presplit, encoding, allow_low_confidence,
+            allow_language_mismatch,
+        )  # fmt: skip
+        try:
+            pairing, result = batch_folders((src_dir, tgt_dir), out, settings, pairs, scheduler, workers, quiet)
+            lines = summary_lines(pairing, result, settings)
+        except KeyboardInterrupt:
+            pass
+    if lines is None:
+        _fail("interrupted; finished pairs are kept: run the same command again to resume", code=_INTERRUPTED)
+    for line in lines:
+        typer.echo(shown(line))
+    if not result.all_aligned:
+        raise typer.Exit(EXIT_NOT_ALL_ALIGNED)
+
+
 @app.callback(invoke_without_command=True)
 def _main(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
