@@ -33,7 +33,16 @@ from paralign.batch.index_page import index_html
 from paralign.batch.merged_tmx import merged_tmx
 from paralign.batch.pairing import FilePair, Pairing
 from paralign.batch.report import REPORT_NAME, PairRecord, StateStore, report_bytes
-from paralign.batch.worker import ALIGNED, FAILED, REFUSED, BatchSettings, PairResult, PairTask, align_pair
+from paralign.batch.worker import (
+    ALIGNED,
+    FAILED,
+    REFUSED,
+    BatchSettings,
+    ModelLoader,
+    PairResult,
+    PairTask,
+    align_pair,
+)
 from paralign.errors import ExportError, InputError, ModelError
 from paralign.export._commit import commit_files
 from paralign.export._xml import atomic_write, check_writable_dir
@@ -123,7 +132,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, proces
             threads_per_worker=1,
             processes=processes,
             dashboard_address=None,
-            silence_logs=logging.ERROR,
+            silence_logs=logging.CRITICAL,
         ) as cluster,
         Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):
@@ -156,6 +165,10 @@ def run_batch(
         KeyboardInterrupt: after a last checkpoint; finished pairs are kept.
     """
     check_writable_dir(out)
+    try:
+        client.register_plugin(ModelLoader(settings.model), name="paralign-model")
+    except RuntimeError as error:
+        raise ModelError(None, f"the workers cannot load the model: {error}") from None
     batch = _Batch(client, pairing, folders, out, settings, on_pair)
     next_checkpoint = time.monotonic() + checkpoint_seconds
     try:

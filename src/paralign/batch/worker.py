@@ -8,8 +8,10 @@ exports), because ``align_texts`` reads paths: every input format ``align``
 reads is read here the same way. The documents are then given back their
 client-side paths, so the exports say what ``paralign align`` would have said.
 
-The model is loaded once per worker process (``embed._loaded`` keeps it) and
-shared by the worker's threads, whose calls into it take turns.
+The model is loaded once per worker process (``embed._loaded`` keeps it),
+when the worker joins (``ModelLoader``, a Dask worker plugin: a model that
+cannot be loaded stops the batch before any pair, and no pair's time counts
+the load), and shared by the worker's threads, whose calls into it take turns.
 
 Every outcome is a ``PairResult``, never an exception: a pair that cannot be
 read or is not a translation is data for the report, not a task failure that
@@ -18,6 +20,7 @@ Dask would retry. Only a dead worker makes Dask run a pair again.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 import json
@@ -30,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from distributed import WorkerPlugin
 
 from paralign._version import __version__
 from paralign.embed import Progress
@@ -38,10 +42,12 @@ from paralign.export.options import NotesMode
 from paralign.model import LOW_CONFIDENCE
 
 if TYPE_CHECKING:
+    from distributed import Worker
+
     from paralign.embed import SentenceTransformerEmbedder
     from paralign.model import Alignment, Segmentation
 
-__all__ = ["ALIGNED", "FAILED", "REFUSED", "BatchSettings", "PairResult", "PairTask", "align_pair"]
+__all__ = ["ALIGNED", "FAILED", "REFUSED", "BatchSettings", "ModelLoader", "PairResult", "PairTask", "align_pair"]
 
 ALIGNED, REFUSED, FAILED = "aligned", "refused", "failed"
 
@@ -227,3 +233,26 @@ def _model(name: str) -> SentenceTransformerEmbedder:
     from paralign.embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder.load(name)
+
+
+class ModelLoader(WorkerPlugin):
+    """A Dask worker plugin that loads the model as each worker joins, off the worker's event loop.
+
+    Loading in a thread keeps the worker answering the scheduler's
+    heartbeats meanwhile. A failure comes back to the client as a
+    ``RuntimeError`` with the one-line reason: paralign's own errors take two
+    arguments and do not survive Dask's pickling of exceptions.
+    """
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+
+    async def setup(self, worker: Worker) -> None:
+        await asyncio.get_running_loop().run_in_executor(None, self._load)
+
+    def _load(self) -> None:
+        try:
+            with _MODEL_LOCK:
+                _model(self.model)
+        except ParalignError as error:
+            raise RuntimeError(str(error)) from None
