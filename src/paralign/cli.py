@@ -329,6 +329,80 @@ def batch(
         raise typer.Exit(EXIT_NOT_ALL_ALIGNED)
 
 
+@app.command()
+def review(
+    source: Annotated[
+        Path,
+        typer.Argument(metavar="SOURCE", help="The original text; or a review JSON or corrected TSV to go on with."),
+    ],
+    target: Annotated[
+        Path | None, typer.Argument(metavar="[TARGET]", help="Its translation (none with a sheet).")
+    ] = None,
+    src_lang: Annotated[
+        str, typer.Option("--src-lang", metavar="LANG", callback=_language, help="Language of SOURCE.")
+    ] = "en",
+    tgt_lang: Annotated[
+        str, typer.Option("--tgt-lang", metavar="LANG", callback=_language, help="Language of TARGET.")
+    ] = "es",
+    out: _OutOption = _DEFAULT_OUT,
+    model: Annotated[
+        str, typer.Option(metavar="MODEL", help="sentence-transformers model (as for align).")
+    ] = _DEFAULT_MODEL,
+    formats: _FormatsOption = _DEFAULT_FORMATS,
+    tmx_notes: _TmxNotesOption = NotesMode.TAGS,
+    encoding: Annotated[str | None, typer.Option(metavar="ENCODING", help="Force the encoding of both files.")] = None,
+    presplit: Annotated[bool, typer.Option("--presplit", help="Files hold one sentence per line.")] = False,
+    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse embeddings stored on disk.")] = True,
+    allow_low_confidence: Annotated[
+        bool, typer.Option("--allow-low-confidence", help="Review even a pair that does not look like a translation.")
+    ] = False,
+    allow_language_mismatch: _AllowLanguageMismatch = False,
+    replace_invalid_utf8: Annotated[
+        bool, typer.Option("--replace-invalid-utf8", help="Replace and count invalid UTF-8 sequences.")
+    ] = False,
+    browser: Annotated[
+        bool, typer.Option("--browser/--no-browser", help="Open the page in a browser, or only print its address.")
+    ] = True,
+    quiet: _QuietOption = False,
+) -> None:
+    """Fix the alignment in the browser: a local page on 127.0.0.1; each Save writes the corrections and the exports.
+
+    SOURCE TARGET are aligned first (as align does); a review JSON or TSV is taken as it is. The corrections go to
+    --out as STEM.review.json beside the --format exports. Ctrl+C stops the server.
+    """
+    chosen = _formats(formats)
+    stages = _stages(quiet)
+    with _reported_errors(), stages.shown():
+        stages("segmenting", 0, 2)
+        from paralign.review_server import ReviewSession, serve
+
+        if target is None:
+            from paralign.corrections import load_corrections
+
+            alignment = load_corrections(source, allow_language_mismatch=allow_language_mismatch)
+        else:
+            from paralign.cache import default_cache_dir
+            from paralign.pipeline import align_texts
+
+            alignment = align_texts(
+                source, target, src_lang, tgt_lang, model=model, encoding=encoding, presplit_input=presplit,
+                cache_dir=default_cache_dir() if cache else None, allow_low_confidence=allow_low_confidence,
+                allow_language_mismatch=allow_language_mismatch, replace_invalid_utf8=replace_invalid_utf8,
+                progress=stages,
+            )  # fmt: skip
+        _warn(alignment)
+        session = ReviewSession(alignment, out, tuple(chosen), tmx_notes)
+        session.check()
+    with _reported_errors():
+        serve(
+            session,
+            lambda url: typer.echo(f"review: {url} (Ctrl+C stops)"),
+            lambda written: typer.echo("\n".join(shown(f"saved: {path}") for path in written)),
+            open_browser=browser,
+        )
+    typer.echo("review: stopped")
+
+
 @app.callback(invoke_without_command=True)
 def _main(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,

@@ -120,6 +120,38 @@ def load_corrections(path: Path | str, allow_language_mismatch: bool = False) ->
     )
 
 
+def revise(alignment: Alignment, sheet: bytes, where: Path) -> Alignment:
+    """``alignment`` with the beads of a review JSON the page sent (``paralign review``), notes paired anew.
+
+    The texts are the alignment's own: the sheet's paths are never opened
+    (they come from a browser), only its hashes and languages must agree with
+    the alignment, so a page of another text cannot be saved over this one.
+    ``where`` names the sheet in messages (the file it will be written to).
+
+    Raises:
+        InputError: the JSON is malformed, is of other texts, or its beads
+            skip, repeat or reorder sentences.
+    """
+    if len(sheet) > MAX_SHEET_BYTES:
+        raise InputError(where, f"is over {MAX_SHEET_BYTES // 2**20} MB: too large for a corrections file")
+    try:
+        text = sheet.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(where, f"is not UTF-8 text (invalid byte at {error.start})") from None
+    parsed = _parse_json(where, text)
+    review, expected = parsed.review, schema.review_of(alignment)
+    recorded = (review.source_sha256, review.target_sha256, review.src_lang, review.tgt_lang)
+    if recorded != (expected.source_sha256, expected.target_sha256, expected.src_lang, expected.tgt_lang):
+        raise InputError(where, "is a review of other texts or languages than the ones being reviewed")
+    if review.presplit != alignment.presplit:
+        raise InputError(where, "says the texts were split otherwise (presplit) than the ones being reviewed")
+    _check_beads(where, parsed, len(alignment.source.sentences), len(alignment.target.sentences))
+    notes = pair_anchors(
+        review.beads, [s.anchors for s in alignment.source.sentences], [s.anchors for s in alignment.target.sentences]
+    )
+    return replace(alignment, beads=review.beads, footnote_pairs=notes.pairs, footnote_problems=notes.problems)
+
+
 def read_corrected_beads(path: Path | str) -> list[BeadPair]:
     """The beads of a corrected TSV or review JSON, after ``load_corrections`` has checked them."""
     return [(bead.src, bead.tgt) for bead in load_corrections(path).beads]
