@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from paralign._version import __version__
+from paralign.documents import InputFormat
 from paralign.errors import LanguageMismatch, NotATranslation, ParalignError
 from paralign.formats import DEFAULT_FORMATS, FORMATS, REGISTRY, NotesMode, check_targets, export_paths, write_exports
 from paralign.languages import language_tag
@@ -123,7 +124,9 @@ def summary(alignment: Alignment, written: list[Path]) -> list[str]:
 
 @app.command()
 def align(
-    source: Annotated[Path, typer.Argument(metavar="SOURCE", help="The original text (plain text, UTF-8 preferred).")],
+    source: Annotated[
+        Path, typer.Argument(metavar="SOURCE", help="The original: .txt, .docx, .odt, .html, .md or .pdf.")
+    ],
     target: Annotated[Path, typer.Argument(metavar="TARGET", help="Its translation.")],
     src_lang: Annotated[
         str, typer.Option("--src-lang", metavar="LANG", callback=_language, help="Language of SOURCE (en, es-ES, …).")
@@ -147,6 +150,13 @@ def align(
     presplit: Annotated[
         bool, typer.Option("--presplit", help="Files hold one sentence per line: no segmentation, no notes.")
     ] = False,
+    input_format: Annotated[
+        InputFormat | None,
+        typer.Option(
+            "--input-format",
+            help="Read both files as this format instead of telling it from their bytes (md: Markdown in a .txt).",
+        ),
+    ] = None,
     cache: Annotated[
         bool,
         typer.Option(
@@ -192,6 +202,7 @@ def align(
             allow_low_confidence=allow_low_confidence,
             allow_language_mismatch=allow_language_mismatch,
             replace_invalid_utf8=replace_invalid_utf8,
+            input_format=input_format,
             progress=stages,
         )
         _warn(alignment)

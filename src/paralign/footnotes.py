@@ -62,8 +62,12 @@ def detect_anchors(document: Document) -> tuple[MarkerStyle | None, list[Footnot
 
     Each style's candidates are filtered to the longest increasing run of note
     numbers (gaps of a few allowed, for notes a translation dropped); the style
-    with the most surviving markers wins.
+    with the most surviving markers wins. A document whose format marks its
+    notes (``Document.native_anchors``: Word, ODF, HTML, Markdown) has them
+    already, so nothing is guessed: they are returned as they are, with no style.
     """
+    if document.native_anchors:
+        return None, list(document.native_anchors)
     best: tuple[MarkerStyle | None, list[FootnoteAnchor]] = (None, [])
     for style in MarkerStyle:
         candidates = [

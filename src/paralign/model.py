@@ -70,6 +70,11 @@ class Document:
     note bodies found after the body text; ``body_end`` is where the body stops
     (the notes section, if any, lies after it). ``warnings`` records what
     reading had to repair (a BOM, CRLF line ends, a legacy encoding).
+    ``native_anchors`` are the note references a word processor or a markup
+    language marked as such (a Word ``w:footnoteReference``, an ODF
+    ``text:note``, a Markdown ``[^1]``), each slicing the marker the reader
+    wrote into ``text`` at the reference's place: they are notes by
+    construction, so they are used instead of guessing markers from digits.
     """
 
     path: Path
@@ -78,11 +83,15 @@ class Document:
     blocks: tuple[Block, ...]
     notes: tuple[NoteText, ...] = ()
     warnings: tuple[str, ...] = ()
+    native_anchors: tuple[FootnoteAnchor, ...] = ()
 
     def __post_init__(self) -> None:
         for block in self.blocks:
             if not 0 <= block.start <= block.end <= len(self.text):
                 raise ValueError(f"block {block} lies outside the text of {self.path}")
+        for anchor in self.native_anchors:
+            if not 0 <= anchor.start < anchor.end <= len(self.text):
+                raise ValueError(f"note anchor {anchor} lies outside the text of {self.path}")
 
 
 @dataclass(frozen=True)

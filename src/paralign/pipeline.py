@@ -15,13 +15,14 @@ from paralign import passes
 from paralign.cache import CachedEmbedder
 from paralign.calibrate import calibrate
 from paralign.config import AlignConfig
+from paralign.documents import InputFormat, read_document
 from paralign.embed import DEFAULT_MODEL, Embedder, OnDemandEmbedder
 from paralign.errors import NotATranslation
 from paralign.features import segmentation_features
 from paralign.footnotes import pair_anchors
 from paralign.model import Alignment, Bead, Segmentation
 from paralign.passes import StageProgress
-from paralign.read import InvalidUtf8, read_document, read_presplit
+from paralign.read import InvalidUtf8, read_presplit
 from paralign.search import best_path
 from paralign.segment import presplit, segment
 from paralign.sides import SideEmbeddings
@@ -45,11 +46,13 @@ def align_texts(
     two_pass: bool | None = None,
     allow_language_mismatch: bool = False,
     replace_invalid_utf8: bool = False,
+    input_format: InputFormat | str | None = None,
 ) -> Alignment:
     """Align a text and its translation, end to end.
 
     Args:
-        src_path: the original text (UTF-8 preferred; see ``read.decode``).
+        src_path: the original text: plain text (UTF-8 preferred; see ``read.decode``),
+            Word, OpenDocument, HTML, Markdown or PDF (``paralign.documents``).
         tgt_path: its translation.
         src_lang: language of the source, ISO 639-1, optionally with region.
         tgt_lang: language of the target.
@@ -57,6 +60,8 @@ def align_texts(
         config: aligner knobs; confidences are calibrated for the defaults only.
         encoding: force the encoding of both files.
         presplit_input: the files hold one sentence per line; no segmentation, no notes.
+        input_format: read both files as this format (``documents.InputFormat``)
+            instead of telling it from their bytes.
         cache_dir: keep embeddings on disk here, so re-runs encode only new text.
         allow_low_confidence: record doubts that the pair is a translation
             (the same text twice, too few confident beads) as warnings instead
@@ -90,9 +95,9 @@ def align_texts(
     """
     _report(progress, "segmenting", 0, 2)
     errors: InvalidUtf8 = "replace" if replace_invalid_utf8 else "strict"
-    source = _segmented(src_path, src_lang, encoding, presplit_input, errors)
+    source = _segmented(src_path, src_lang, encoding, presplit_input, errors, input_format)
     _report(progress, "segmenting", 1, 2)
-    target = _segmented(tgt_path, tgt_lang, encoding, presplit_input, errors)
+    target = _segmented(tgt_path, tgt_lang, encoding, presplit_input, errors, input_format)
     _report(progress, "segmenting", 2, 2)
     mismatches = language_mismatches(source.document, target.document)
     if mismatches and not allow_language_mismatch:
@@ -155,12 +160,17 @@ def align_segmentations(
 
 
 def _segmented(
-    path: Path | str, lang: str, encoding: str | None, presplit_input: bool, errors: InvalidUtf8
+    path: Path | str,
+    lang: str,
+    encoding: str | None,
+    presplit_input: bool,
+    errors: InvalidUtf8,
+    input_format: InputFormat | str | None,
 ) -> Segmentation:
-    """A file read and split into sentences (or taken line by line, for pre-split input)."""
+    """A file read (in its format) and split into sentences, or taken line by line for pre-split input."""
     if presplit_input:
         return presplit(read_presplit(path, lang, encoding, errors))
-    return segment(read_document(path, lang, encoding, errors))
+    return segment(read_document(path, lang, encoding, errors, input_format))
 
 
 def _embedder(model: str | Embedder, cache_dir: Path | str | None, progress: StageProgress | None) -> Embedder:
