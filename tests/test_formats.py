@@ -19,7 +19,9 @@ import os
 from pathlib import Path
 from typing import ClassVar
 
+import docx
 import lxml.html
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -225,6 +227,36 @@ class TestTsv(FormatContract):
         return pairs
 
 
+class TestXlsx(FormatContract):
+    fmt = REGISTRY["xlsx"]
+
+    def note_pairs(self, path: Path, alignment: Alignment) -> NotePairs:
+        """Markers as literal text in a bead's row, and the pair named in its ``notes`` cell (``1→505``)."""
+        rows = list(openpyxl.load_workbook(path)["alignment"].iter_rows(min_row=2, values_only=True))
+        pairs: NotePairs = []
+        for pair in alignment.footnote_pairs:
+            source, target, _, _, notes = rows[pair.bead][:5]
+            src, tgt = self.spelled(alignment.source, pair.src), self.spelled(alignment.target, pair.tgt)
+            if src in str(source) and tgt in str(target) and f"{pair.src_label}→{pair.tgt_label}" in str(notes):
+                pairs.append((src, tgt))
+        return pairs
+
+
+class TestDocx(FormatContract):
+    fmt = REGISTRY["docx"]
+
+    def note_pairs(self, path: Path, alignment: Alignment) -> NotePairs:
+        """Superscript runs of a row's two cells, paired in order (python-docx reads the table back)."""
+        pairs: NotePairs = []
+        for row in docx.Document(str(path)).tables[0].rows[1:]:
+            source, target = (
+                [run.text for paragraph in cell.paragraphs for run in paragraph.runs if run.font.superscript]
+                for cell in row.cells
+            )
+            pairs += list(zip(source, target, strict=True))
+        return pairs
+
+
 class TestLadder(FormatContract):
     fmt = REGISTRY["ladder"]
 
@@ -239,7 +271,7 @@ def test_every_registered_format_has_a_contract_class() -> None:
 
 
 def test_names_and_suffixes_come_from_the_registry() -> None:
-    assert FORMATS == tuple(REGISTRY) == ("tmx", "tei", "xliff", "html", "tsv", "ladder")
+    assert FORMATS == tuple(REGISTRY) == ("tmx", "tei", "xliff", "html", "tsv", "xlsx", "docx", "ladder")
     assert set(DEFAULT_FORMATS) <= set(REGISTRY)
     suffixes = [fmt.suffix for fmt in REGISTRY.values()]
     assert len(set(suffixes)) == len(suffixes)
@@ -251,7 +283,7 @@ def test_names_and_suffixes_come_from_the_registry() -> None:
 
 def test_unknown_format_lists_the_registry() -> None:
     with pytest.raises(
-        ExportError, match="unknown export format 'pdf'; choose from tmx, tei, xliff, html, tsv, ladder"
+        ExportError, match="unknown export format 'pdf'; choose from tmx, tei, xliff, html, tsv, xlsx, docx, ladder"
     ):
         export_paths("out", Path("a.en.txt"), "en", "es", ["tmx", "pdf"])
 

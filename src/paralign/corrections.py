@@ -32,17 +32,21 @@ import json
 import os
 import re
 import stat
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from paralign import review_schema as schema
+from paralign.documents import read_document
+from paralign.documents.archive import ZIP_MAGIC, Archive
 from paralign.errors import InputError
+from paralign.export import xlsx
 from paralign.footnotes import pair_anchors
 from paralign.ladder import BeadPair
 from paralign.languages import language_tag
 from paralign.model import Alignment, Bead, Document, Segmentation
-from paralign.read import read_document, read_presplit
+from paralign.read import read_presplit
 from paralign.verify import language_mismatch
 
 #: A sheet larger than this is not a sheet: a 100,000-sentence pair makes a TSV of about 40 MB.
@@ -92,8 +96,12 @@ def load_corrections(path: Path | str, allow_language_mismatch: bool = False) ->
         LanguageMismatch: a text is not in its declared language.
     """
     path = Path(path)
-    text = _read_sheet(path)
-    sheet = _parse_json(path, text) if text.lstrip()[:1] in ("{", "[") else _parse_tsv(path, text)
+    data = _read_sheet(path)
+    if data.startswith(ZIP_MAGIC):
+        sheet = _parse_xlsx(path, data)
+    else:
+        text = _decoded(path, data)
+        sheet = _parse_json(path, text) if text.lstrip()[:1] in ("{", "[") else _parse_tsv(path, text)
     review = sheet.review
     source = _document(path, review.source, _language(path, review.src_lang), review.source_sha256, review.presplit)
     target = _document(path, review.target, _language(path, review.tgt_lang), review.target_sha256, review.presplit)
@@ -160,8 +168,8 @@ def read_corrected_beads(path: Path | str) -> list[BeadPair]:
 # --- reading the sheet -------------------------------------------------------------------------------------------
 
 
-def _read_sheet(path: Path) -> str:
-    """The sheet's text: a regular file (a FIFO would hang, a device never end), bounded, UTF-8."""
+def _read_sheet(path: Path) -> bytes:
+    """The sheet's bytes: a regular file (a FIFO would hang, a device never end), bounded."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -182,6 +190,11 @@ def _read_sheet(path: Path) -> str:
         raise InputError(path, f"cannot be read ({error.strerror or error})") from None
     if len(data) > MAX_SHEET_BYTES:  # it grew since
         raise InputError(path, too_large)
+    return data
+
+
+def _decoded(path: Path, data: bytes) -> str:
+    """A TSV's or JSON's text: UTF-8, a BOM allowed."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -217,8 +230,55 @@ def _parse_tsv(path: Path, text: str) -> _Sheet:
     first, _, body = text.partition("\n")
     if not first.startswith(_TSV_HEADER):
         raise InputError(path, f"is not a paralign TSV (its first line must be the '{_TSV_HEADER} …' header)")
-    header = _tsv_header(path, first.rstrip("\r"))
-    rows = _tsv_rows(path, body)
+    return _sheet(_tsv_header(path, first.rstrip("\r")), _tsv_rows(path, body))
+
+
+def _parse_xlsx(path: Path, data: bytes) -> _Sheet:
+    """A workbook from ``--format xlsx``: the header line in sheet ``paralign``, the rows in ``alignment``.
+
+    An xlsx is a zip of XML: it passes the archive checks of ``documents.archive``
+    (sizes, ratios, member names) and no part may declare a DTD before openpyxl
+    reads it (which, with defusedxml installed, refuses entities as well).
+    Rows are numbered as the spreadsheet shows them (the header is row 1).
+    """
+    from openpyxl import load_workbook
+
+    archive = Archive(path, data)
+    for name in sorted(archive.names):
+        if name.endswith((".xml", ".rels")) and b"<!DOCTYPE" in archive.read(name):
+            raise InputError(path, f"part {name} declares a DTD; refused (entity expansion is unsafe)")
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        header, sheet = workbook[xlsx.HEADER_SHEET]["A1"].value, workbook[xlsx.BEADS_SHEET]
+        cells = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    except (KeyError, ValueError, TypeError, OSError, zipfile.BadZipFile) as error:
+        raise InputError(path, f"is not a paralign workbook ({type(error).__name__}: {error})"[:200]) from None
+    if not isinstance(header, str) or not header.startswith(_TSV_HEADER):
+        raise InputError(
+            path, f"is not a paralign workbook (cell A1 of sheet '{xlsx.HEADER_SHEET}' must hold the header)"
+        )
+    if not cells or not {"src", "tgt"} <= set(cells[0]):
+        raise InputError(path, f"has no src and tgt columns (row 1 of sheet '{xlsx.BEADS_SHEET}' must name them)")
+    columns: list[str | None] = list(cells[0])
+    rows = []
+    for number, cells_of_row in enumerate(cells[1:], start=2):
+        row = _row(path, number, dict(zip(columns, cells_of_row, strict=False)))
+        if row.src or row.tgt:
+            rows.append(row)
+    return _sheet(_tsv_header(path, header), rows)
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the TSV would hold it: a number a person typed (``3``, ``0.95``) as its digits."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _sheet(header: schema.Review, rows: list[_Row]) -> _Sheet:
+    """The beads of a TSV's or workbook's rows: edited or confirmed ones as reviewed."""
     aligned = {(row.aligned_src, row.aligned_tgt) for row in rows if row.aligned_src or row.aligned_tgt}
     has_aligned = any(row.has_aligned for row in rows)
     beads = tuple(

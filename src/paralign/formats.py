@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 from paralign.corrections import read_corrected_beads
 from paralign.errors import ExportError
-from paralign.export import html, ladder, tei, tmx, tsv, xliff
+from paralign.export import docx, html, ladder, tei, tmx, tsv, xliff, xlsx
 from paralign.export._commit import commit_files
 from paralign.export._xml import atomic_write, check_writable_dir
 from paralign.export.options import DEFAULT_OPTIONS, ExportOptions, NotesMode
@@ -81,6 +81,8 @@ REGISTRY: Mapping[str, Format] = _by_name(
     Format("xliff", ".xlf", xliff.xliff_bytes, None, "XLIFF 1.2 bilingual file to open in a CAT tool"),
     Format("html", ".review.html", html.html_bytes, None, "a self-contained page to review the beads"),
     Format("tsv", ".tsv", tsv.tsv_bytes, read_corrected_beads, "a sheet to correct and feed to 'paralign export'"),
+    Format("xlsx", ".xlsx", xlsx.xlsx_bytes, read_corrected_beads, "the sheet as a workbook, also read back by export"),
+    Format("docx", ".docx", docx.docx_bytes, None, "a two-column bilingual Word table"),
     Format("ladder", ".ladder.txt", ladder.ladder_bytes, read_ladder, "beads as [0, 1]:[2] lines (Vecalign)"),
 )
 FORMATS: tuple[str, ...] = tuple(REGISTRY)
