@@ -25,19 +25,28 @@ from paralign.model import Bead, Document, FootnoteAnchor, FootnotePair, NoteTex
 class MarkerStyle(str, Enum):
     """How a text marks its notes."""
 
-    BRACKET = "bracket"  # [4]
+    BRACKET = "bracket"  # [4], and in CJK text 【4】 or ［4］
     SUPERSCRIPT = "superscript"  # ⁴
-    NUMERIC = "numeric"  # región.505 / «incautados». 508
+    NUMERIC = "numeric"  # región.505 / «incautados». 508 / 地区。505阿塞拜疆
+    PARENTHESIS = "parenthesis"  # 签署（4）。 / signed(4).
+    CARET = "caret"  # signed^4
 
 
 _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+#: Where a number glued to closing punctuation may be a note in CJK text: the next character is a
+#: CJK one or an opening quote (there is no space to look for).
+_CJK_NEXT = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af「『“"
 
 _PATTERNS: dict[MarkerStyle, re.Pattern[str]] = {
-    MarkerStyle.BRACKET: re.compile(r"\[(\d{1,4})\]"),
+    MarkerStyle.BRACKET: re.compile(r"[\[【［](\d{1,4})[\]】］]"),
     MarkerStyle.SUPERSCRIPT: re.compile(r"(?<=\S)([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4})"),
     # A number right after closing punctuation (optionally one space between),
-    # followed by a space and a non-digit or by the end of the block.
-    MarkerStyle.NUMERIC: re.compile(r"(?<=[.!?»”\"’)])( ?)(\d{1,4})(?=\s+[^\s\d]|\s*$)"),
+    # followed by a space and a non-digit, by the end of the block, or (in CJK text) by a CJK character.
+    MarkerStyle.NUMERIC: re.compile(rf"(?<=[.!?»”\"’)。！？」』）])( ?)(\d{{1,4}})(?=\s+[^\s\d]|\s*$|[{_CJK_NEXT}])"),
+    # A parenthesised number glued to a word or a full stop: not an enumeration, which
+    # follows a space, the start of a line or a colon (步骤：（1）…; steps: (1) …).
+    MarkerStyle.PARENTHESIS: re.compile(r"(?<=[^\s:：;；,，、(（])[（(](\d{1,3})[）)]"),
+    MarkerStyle.CARET: re.compile(r"(?<=\S)\^(\d{1,4})"),
 }
 
 #: A note body at the start of a block in a notes section: "[1] “Bishkek…".
@@ -51,9 +60,10 @@ def find_anchors(text: str, style: MarkerStyle, start: int = 0, end: int | None 
     for match in _PATTERNS[style].finditer(text, start, end):
         group = match.lastindex or 1
         label = match.group(group).translate(_SUPERSCRIPT_DIGITS)
-        marker_start = match.start(group) - (1 if style == MarkerStyle.BRACKET else 0)
-        marker_end = match.end(group) + (1 if style == MarkerStyle.BRACKET else 0)
-        anchors.append(FootnoteAnchor(label, marker_start, marker_end))
+        # The marker is the whole match (brackets, caret), but a numeric one is its digits alone.
+        marker_start, marker_end = match.span(group) if style == MarkerStyle.NUMERIC else match.span()
+        # Full-width digits (［１］) are labelled in ASCII, as the other side of the pair writes them.
+        anchors.append(FootnoteAnchor(label if label.isascii() else str(int(label)), marker_start, marker_end))
     return anchors
 
 
