@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from paralign.cli import app
 from paralign.documents import InputFormat, detect_format, read_document
 from paralign.errors import InputError
-from paralign.model import BlockKind
+from paralign.model import BlockKind, Segmentation
 from paralign.segment import segment
 
 DOCUMENTS = ROOT / "tests" / "data" / "documents"
@@ -76,12 +76,9 @@ def test_protocol_segments_as_the_text_does(fmt: str, lang: str) -> None:
     plain = segment(read_document(TEXTS / f"bishkek-protocol.{lang}.txt", lang))
     rich = segment(read_document(DOCUMENTS / f"bishkek-protocol.{lang}.{fmt}", lang))
 
-    def seen(segmentation: object) -> list[tuple[str, BlockKind, list[str]]]:
-        document = segmentation.document  # type: ignore[attr-defined]
-        return [
-            (s.text, document.blocks[s.block].kind, [a.label for a in s.anchors])
-            for s in segmentation.sentences  # type: ignore[attr-defined]
-        ]
+    def seen(segmentation: Segmentation) -> list[tuple[str, BlockKind, list[str]]]:
+        blocks = segmentation.document.blocks
+        return [(s.text, blocks[s.block].kind, [a.label for a in s.anchors]) for s in segmentation.sentences]
 
     assert seen(rich) == seen(plain)
     assert len(rich.document.notes) == 7
