@@ -49,9 +49,10 @@ k-th target marker; leftovers and out-of-order pairs are problems, worded as
 Python words them), so the badges and the note list follow the beads.
 
 A 10,000-bead page must stay usable (``benchmarks/editor.py`` measures it):
-rows are laid out as CSS grid rows with ``content-visibility: auto``, so the
-browser lays out and paints only those near the screen, and an edit replaces
-only the rows it changes (renumbering the ones after it).
+rows are CSS grid rows in groups of ``ROWS_PER_GROUP`` (one ``<tbody>`` each)
+with ``content-visibility: auto``, so the browser lays out and paints only the
+groups near the screen, and an edit replaces only the rows it changes
+(renumbering the ones after it, which costs no layout off screen).
 
 ``review.html#bead-7`` selects bead 7; ``review.html?keys=nnc`` replays
 keystrokes on load (how the ``--dump-dom`` tests and screenshots set a state).
@@ -88,6 +89,9 @@ from paralign.model import LOW_CONFIDENCE, Alignment, Bead, BlockKind, FootnoteA
 
 #: ``id`` of the element holding the review JSON (the script finds it by this id).
 DATA_ID = "paralign-data"
+#: Rows per ``<tbody>``: the browser skips laying out and painting a group off screen
+#: (``content-visibility``), so scrolling or an edit lays out a few groups, not every row.
+ROWS_PER_GROUP = 50
 
 #: Languages written right to left when no script subtag says otherwise.
 _RTL_LANGUAGES = frozenset(
@@ -318,7 +322,6 @@ def _bead_table(main: etree._Element, alignment: Alignment) -> None:
     row = _sub(_sub(table, "thead", role="rowgroup"), "tr", role="row")
     for label in ("#", "bead", "confidence", f"source · {src_doc.lang}", f"target · {tgt_doc.lang}"):
         _sub(row, "th", label, scope="col", role="columnheader")
-    tbody = _sub(table, "tbody", role="rowgroup")
     numbers = marker_numbers(alignment)
     badges = _badge_labels(alignment)
     notes = {
@@ -326,6 +329,8 @@ def _bead_table(main: etree._Element, alignment: Alignment) -> None:
         "tgt": {note.label: note.text for note in tgt_doc.notes},
     }
     for position, bead in enumerate(alignment.beads):
+        if position % ROWS_PER_GROUP == 0:
+            tbody = _sub(table, "tbody", role="rowgroup")
         flags = _flags(bead)
         classes = ["bead", *(["flagged"] if flags else []), *flags, *(["reviewed"] if bead.reviewed else [])]
         if _starts_block(alignment.source, bead.src) or _starts_block(alignment.target, bead.tgt):
@@ -528,7 +533,8 @@ table.beads tr { display: grid; grid-template-columns: var(--columns); }
 table.beads th { display: block; background: #eceff3; text-align: left;
   font-size: .72rem; text-transform: uppercase; letter-spacing: .05em; color: var(--muted);
   padding: .35rem .7rem; border-bottom: 1px solid var(--line); }
-tr.bead { content-visibility: auto; contain-intrinsic-size: auto 4rem; cursor: default; }
+table.beads tbody { content-visibility: auto; contain-intrinsic-size: auto 3500px; }
+tr.bead { cursor: default; }
 tr.bead td { display: block; padding: .5rem .7rem; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
 tr.bead td.src, tr.bead td.tgt { background: var(--shade); }
 tr.bead td.src { border-right: 1px solid var(--line); }
@@ -561,7 +567,7 @@ tr.bead:hover td { filter: brightness(.985); }
 tr.bead.current td { box-shadow: inset 0 2px 0 var(--current), inset 0 -2px 0 var(--current); }
 tr.bead.current td.num { color: var(--current); font-weight: 700;
   box-shadow: inset 5px 0 0 var(--current), inset 0 2px 0 var(--current), inset 0 -2px 0 var(--current); }
-section.notes { margin-top: 1.6rem; }
+section.notes { margin-top: 1.6rem; content-visibility: auto; contain-intrinsic-size: auto 2000px; }
 section.notes h2 { font-size: 1rem; margin: 0 0 .4rem; }
 table.note-list { border-collapse: collapse; background: var(--paper); border: 1px solid var(--line); width: 100%; }
 table.note-list th, table.note-list td { padding: .35rem .7rem; border-bottom: 1px solid var(--line);
@@ -592,7 +598,6 @@ _JS = r"""
   var key = JSON.parse(embedded.dataset.keys);  // the review JSON's keys, from paralign.review_schema
   var saveUrl = embedded.dataset.save;  // set only when paralign review serves the page
   var table = document.getElementById("beads");
-  var tbody = table.tBodies[0];
   var status = document.getElementById("status");
   var low = Number(table.dataset.low);
   var sides = {};
@@ -601,7 +606,7 @@ _JS = r"""
     sides[name] = {name: name, word: name === "src" ? "source" : "target", lang: attr("lang"), dir: attr("dir"),
       empty: attr("empty"), spans: [], blocks: [], marks: [], all: []};
   });
-  var rows = Array.prototype.slice.call(tbody.rows);
+  var rows = Array.prototype.slice.call(table.querySelectorAll("tr.bead"));
 
   // The sentences as the server drew them: each span moves to whichever bead holds its sentence.
   rows.forEach(function (row) {
@@ -677,9 +682,11 @@ _JS = r"""
     return td;
   }
   function numberRow(row, position) {
-    row.id = "bead-" + (position + 1);
-    row.dataset.bead = position;
-    row.cells[0].textContent = position + 1;
+    // Run on every row after an edit that adds or removes beads: the cheapest writes there are.
+    var shown = String(position + 1);
+    row.id = "bead-" + shown;
+    row.setAttribute("data-bead", String(position));
+    row.firstChild.firstChild.data = shown;
   }
   function draw(row, bead, position) {
     var flags = flagsOf(bead), classes = ["bead"].concat(flags.length ? ["flagged"] : [], flags);
@@ -714,20 +721,21 @@ _JS = r"""
   // --- notes: footnotes.pair_anchors, then _inline.marker_numbers, as Python does them ---
   var noteSignature = null;
   function pairNotes() {
-    var pairs = [], problems = [];
-    function gather(side, indices, position) {
-      var found = [];
-      indices.forEach(function (index) {
-        (side.marks[index] || []).forEach(function (mark) {
-          mark.bead = position;
-          mark.partner = null;
-          found.push(mark);
-        });
-      });
+    // Plain loops: this runs over every bead after each edit, and most beads hold no note.
+    var pairs = [], problems = [], position, k;
+    function gather(side, indices, found) {
+      for (var i = 0; i < indices.length; i++) {
+        var marks = side.marks[indices[i]];
+        for (var m = 0; marks && m < marks.length; m++) {
+          marks[m].bead = position;
+          marks[m].partner = null;
+          found.push(marks[m]);
+        }
+      }
       return found;
     }
-    beads.forEach(function (bead, position) {
-      var here = gather(sides.src, bead.sources, position), there = gather(sides.tgt, bead.targets, position), k;
+    for (position = 0; position < beads.length; position++) {
+      var here = gather(sides.src, beads[position].sources, []), there = gather(sides.tgt, beads[position].targets, []);
       for (k = 0; k < Math.min(here.length, there.length); k++) { pairs.push([here[k], there[k]]); }
       for (k = there.length; k < here.length; k++) {
         problems.push("source note " + here[k].label + " has no target note in bead " + (position + 1));
@@ -735,16 +743,16 @@ _JS = r"""
       for (k = here.length; k < there.length; k++) {
         problems.push("target note " + there[k].label + " has no source note in bead " + (position + 1));
       }
-    });
-    pairs.forEach(function (pair, k) {
-      pair[0].partner = pair[1];
-      pair[1].partner = pair[0];
-      if (k && (Number(pair[1].label) <= Number(pairs[k - 1][1].label) ||
-                Number(pair[0].label) <= Number(pairs[k - 1][0].label))) {
+    }
+    for (k = 0; k < pairs.length; k++) {
+      pairs[k][0].partner = pairs[k][1];
+      pairs[k][1].partner = pairs[k][0];
+      if (k && (Number(pairs[k][1].label) <= Number(pairs[k - 1][1].label) ||
+                Number(pairs[k][0].label) <= Number(pairs[k - 1][0].label))) {
         problems.push("notes out of order: " + pairs[k - 1][0].label + "→" + pairs[k - 1][1].label + " then " +
-          pair[0].label + "→" + pair[1].label);
+          pairs[k][0].label + "→" + pairs[k][1].label);
       }
-    });
+    }
     return {pairs: pairs, problems: problems};
   }
   function labelOf(mark) {
@@ -781,28 +789,41 @@ _JS = r"""
     }
     return notes;
   }
+  function setText(node, text) { if (node.textContent !== text) { node.textContent = text; } }
+  function setAttr(node, name, value) {
+    if (value === null) { node.removeAttribute(name); return; }
+    if (node.getAttribute(name) !== value) { node.setAttribute(name, value); }
+  }
   function drawNoteList(listed, problems) {
+    // Rows are reused and only what changed is written: after an edit most rows differ by their bead number alone.
     var list = document.querySelector("#notes tbody"), box = document.getElementById("note-problems");
-    list.textContent = "";
-    listed.forEach(function (mark) {
-      var src = mark.side.name === "src" ? mark : null, tgt = src ? mark.partner : mark;
-      var tr = list.appendChild(element("tr"));
-      tr.id = "note-" + mark.number;
-      tr.dataset.note = mark.number;
-      if (!src || !tgt) { tr.className = "unpaired"; }
-      tr.appendChild(element("td", "pair", labelOf(mark)));
-      var link = tr.appendChild(element("td", "bead-ref")).appendChild(element("a", "", "bead " + (mark.bead + 1)));
-      link.setAttribute("href", "#bead-" + (mark.bead + 1));
-      var text = tr.appendChild(element("td", "note-text"));
-      text.setAttribute("lang", sides.src.lang);
-      if (sides.src.dir === "rtl") { text.setAttribute("dir", "rtl"); }
-      text.textContent = src ? (src.text !== undefined ? src.text : "(no note text found)") : "(no source marker)";
-      if (tgt && tgt.text !== undefined) {
-        var twin = text.appendChild(element("div", "tgt-note", tgt.text));
-        twin.setAttribute("lang", sides.tgt.lang);
-        if (sides.tgt.dir === "rtl") { twin.setAttribute("dir", "rtl"); }
+    listed.forEach(function (mark, k) {
+      var src = mark.side.name === "src" ? mark : null, tgt = src ? mark.partner : mark, tr = list.rows[k];
+      if (!tr) {
+        tr = list.appendChild(element("tr"));
+        tr.appendChild(element("td", "pair"));
+        tr.appendChild(element("td", "bead-ref")).appendChild(element("a"));
+        tr.appendChild(element("td", "note-text")).setAttribute("lang", sides.src.lang);
+        if (sides.src.dir === "rtl") { tr.cells[2].setAttribute("dir", "rtl"); }
+      }
+      setAttr(tr, "id", "note-" + mark.number);
+      setAttr(tr, "data-note", String(mark.number));
+      setAttr(tr, "class", src && tgt ? null : "unpaired");
+      setText(tr.cells[0], labelOf(mark));
+      setText(tr.cells[1].firstChild, "bead " + (mark.bead + 1));
+      setAttr(tr.cells[1].firstChild, "href", "#bead-" + (mark.bead + 1));
+      var text = src ? (src.text !== undefined ? src.text : "(no note text found)") : "(no source marker)";
+      var twin = tgt && tgt.text !== undefined ? tgt.text : null, cell = tr.cells[2], shown = cell.firstElementChild;
+      if (cell.firstChild && cell.firstChild.nodeType === 3 && cell.firstChild.data === text &&
+          (shown ? shown.textContent : null) === twin) { return; }
+      cell.textContent = text;
+      if (twin !== null) {
+        shown = cell.appendChild(element("div", "tgt-note", twin));
+        shown.setAttribute("lang", sides.tgt.lang);
+        if (sides.tgt.dir === "rtl") { shown.setAttribute("dir", "rtl"); }
       }
     });
+    while (list.rows.length > listed.length) { list.deleteRow(-1); }
     box.textContent = "";
     if (!problems.length) { return; }
     box.appendChild(element("h3", "", "Problems"));
@@ -853,7 +874,11 @@ _JS = r"""
   }
   function showCounts(notes) {
     var flagged = 0, reviewed = 0;
-    beads.forEach(function (bead) { flagged += flagsOf(bead).length ? 1 : 0; reviewed += bead.reviewed ? 1 : 0; });
+    for (var position = 0; position < beads.length; position++) {
+      var bead = beads[position];
+      reviewed += bead.reviewed ? 1 : 0;
+      flagged += !bead.reviewed && (bead.score < low || !bead.sources.length || !bead.targets.length) ? 1 : 0;
+    }
     document.getElementById("counts").textContent = beads.length + " beads · " + flagged + " flagged · " + reviewed +
       " reviewed · " + notes.pairs.length + " notes paired" + (done.length ? " · " + done.length + " edits" : "");
     document.getElementById("undo").disabled = !done.length;
@@ -878,7 +903,7 @@ _JS = r"""
     var fresh = added.map(function (bead, k) { return draw(document.createElement("tr"), bead, at + k); });
     var old = rows.splice.apply(rows, [at, count].concat(fresh));
     beads.splice.apply(beads, [at, count].concat(added));
-    fresh.forEach(function (row) { tbody.insertBefore(row, old[0]); });
+    fresh.forEach(function (row) { old[0].parentNode.insertBefore(row, old[0]); });
     old.forEach(function (row) { row.remove(); });
     if (fresh.length !== count) {
       for (var position = at + fresh.length; position < rows.length; position++) {
@@ -1066,7 +1091,7 @@ _JS = r"""
   }
   document.addEventListener("keydown", press);
   Object.keys(actions).forEach(function (id) { document.getElementById(id).addEventListener("click", actions[id]); });
-  tbody.addEventListener("click", function (ev) {
+  table.addEventListener("click", function (ev) {
     var row = ev.target.closest("tr.bead");
     if (!row || ev.target.closest("a")) { return; }
     select(Number(row.dataset.bead), false, true);
