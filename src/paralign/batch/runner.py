@@ -59,6 +59,8 @@ INDEX_NAME = "index.html"
 CHECKPOINT_SECONDS = 30.0
 #: Pairs in flight per worker thread: enough to keep every worker busy while the client writes.
 IN_FLIGHT_PER_THREAD = 2
+#: Seconds to wait for a first worker to join an existing scheduler.
+WORKER_WAIT = 120.0
 #: Memory a worker needs with the default model loaded (measured RSS about 0.9 GB), with headroom.
 WORKER_MEMORY = 1_500_000_000
 
@@ -124,6 +126,12 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, proces
         except (OSError, TimeoutError) as error:
             raise InputError(None, f"cannot reach the Dask scheduler at {scheduler} ({error})") from None
         with client:
+            try:
+                client.wait_for_workers(1, timeout=WORKER_WAIT)
+            except TimeoutError:
+                raise InputError(
+                    None, f"no worker joined the Dask scheduler at {scheduler} in {WORKER_WAIT:.0f} s"
+                ) from None
             yield client
         return
     with (
@@ -213,22 +221,23 @@ class _Batch:
         from distributed import as_completed
 
         plan = self._plan()
-        threads = sum(self.client.nthreads().values()) or 1  # type: ignore[no-untyped-call]
         completed = as_completed()  # type: ignore[no-untyped-call]
-        for _ in range(IN_FLIGHT_PER_THREAD * threads):
-            self._submit_next(plan, completed)
+        self._top_up(plan, completed)
         for future in completed:
             yield future
-            self._submit_next(plan, completed)
+            self._top_up(plan, completed)
 
-    def _submit_next(self, plan: Iterator[_Planned], completed: as_completed) -> None:
-        planned = next(plan, None)
-        if planned is None:
-            return
-        future = self.client.submit(align_pair, planned.task, key=f"paralign-pair-{planned.task.key}", pure=False)
-        self.in_flight[future] = planned
-        self.futures.append(future)
-        completed.add(future)  # type: ignore[no-untyped-call]
+    def _top_up(self, plan: Iterator[_Planned], completed: as_completed) -> None:
+        """Submit pairs until each worker thread has ``IN_FLIGHT_PER_THREAD`` (workers may join or leave)."""
+        threads = sum(self.client.nthreads().values())  # type: ignore[no-untyped-call]
+        while len(self.in_flight) < IN_FLIGHT_PER_THREAD * max(1, threads):
+            planned = next(plan, None)
+            if planned is None:
+                return
+            future = self.client.submit(align_pair, planned.task, key=f"paralign-pair-{planned.task.key}", pure=False)
+            self.in_flight[future] = planned
+            self.futures.append(future)
+            completed.add(future)  # type: ignore[no-untyped-call]
 
     def _plan(self) -> Iterator[_Planned]:
         """The pairs to align, read one at a time; pairs reused, unreadable or clashing are recorded on the way."""
