@@ -55,7 +55,10 @@ _MIN_MID_SENTENCE_SHARE = 0.5
 #: articles and sections; a longer unpunctuated line is a caption or a list).
 _MAX_HEADING_CHARS = 150
 _MAX_HEADING_WORDS = 20
-_TERMINAL = re.compile(r"[.!?…:;»”\"')\]]\s*$|\d$")
+#: Han characters and kana: in scripts without spaces each counts as a word, so a Chinese paragraph
+#: of three sentences is not taken for a heading because ``split()`` sees one "word".
+_IDEOGRAPHS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_TERMINAL = re.compile(r"[.!?…:;»”\"')\]。！？：；」』）]\s*$|\d$")
 
 
 #: What to do with invalid sequences in a file that is otherwise UTF-8: refuse it, or replace them with U+FFFD.
@@ -373,8 +376,8 @@ def _mark_headings(text: str, blocks: list[Block]) -> list[Block]:
             block.kind == BlockKind.PARAGRAPH
             and followed_by_prose
             and len(body) <= _MAX_HEADING_CHARS
-            and len(body.split()) <= _MAX_HEADING_WORDS
-            and not re.search(r"[.:;,]\s*$", body)
+            and len(body.split()) + len(_IDEOGRAPHS.findall(body)) <= _MAX_HEADING_WORDS
+            and not re.search(r"[.:;,。：；，]\s*$", body)
             and "\n" not in body
         ):
             block = Block(BlockKind.HEADING, block.start, block.end)
