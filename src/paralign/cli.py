@@ -347,7 +347,7 @@ def review(
         typer.Argument(metavar="SOURCE", help="The original text; or a review JSON or corrected TSV to go on with."),
     ],
     target: Annotated[
-        Path | None, typer.Argument(metavar="[TARGET]", help="Its translation (none with a sheet).")
+        Path | None, typer.Argument(metavar="TARGET", help="Its translation (none with a sheet).")
     ] = None,
     src_lang: Annotated[
         str, typer.Option("--src-lang", metavar="LANG", callback=_language, help="Language of SOURCE.")
