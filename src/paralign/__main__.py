@@ -1,38 +1,27 @@
 """The ``paralign`` command's entry point: interrupts are clean from the very first import.
 
-The console script runs ``main``, which installs the signal handlers before
-it imports anything of paralign's, so Ctrl-C (SIGINT) or a SIGTERM at any
-moment, even while typer, numba or torch are still importing, ends the
-process with one line on stderr and exit code 130, never a traceback.
+The console script runs ``main``, which installs the signal handlers
+(``paralign.interrupts``) before it imports anything else, so Ctrl-C (SIGINT)
+or a SIGTERM at any moment, even while typer, numba or torch are still
+importing, ends the process with one line on stderr and exit code 130, never
+a traceback.
 Everything else is ``paralign.cli``'s.
 """
 
 from __future__ import annotations
 
 import os
-import signal
 import sys
-from types import FrameType
 
 #: The exit code of an interrupted run, by the shell's convention (128 + SIGINT).
 INTERRUPTED = 130
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    """SIGINT and SIGTERM unwind as ``KeyboardInterrupt``; a second signal during the unwinding is ignored.
-
-    Ignoring the second one keeps the message to one line and lets the
-    clean-up (temp files, the export transaction's roll-back) finish.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise KeyboardInterrupt
-
-
 def main() -> None:
     """Run the command line; exit with its status."""
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
+    from paralign import interrupts
+
+    interrupts.install()
     try:
         from paralign.cli import run
 

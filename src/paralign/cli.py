@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from paralign import interrupts
 from paralign._version import __version__
 from paralign.documents import InputFormat
 from paralign.errors import LanguageMismatch, NotATranslation, ParalignError
@@ -429,10 +430,29 @@ def _warn(alignment: Alignment) -> None:
         print(f"paralign: warning: {shown(warning)}", file=sys.stderr)
 
 
-def _stages(quiet: bool) -> Stages:
+class _Stages:
+    """The stage display for stderr, which also re-raises an interrupt that third-party code swallowed.
+
+    Every stage report, "writing" included, comes through here, so a signal
+    whose ``KeyboardInterrupt`` was lost (``paralign.interrupts``) still stops
+    the run before anything is written.
+    """
+
+    def __init__(self, display: Stages) -> None:
+        self._display = display
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        interrupts.check()
+        self._display(stage, done, total)
+
+    def shown(self) -> contextlib.AbstractContextManager[object]:
+        return self._display.shown()
+
+
+def _stages(quiet: bool) -> _Stages:
     from paralign.progress import stage_display
 
-    return stage_display(quiet)
+    return _Stages(stage_display(quiet))
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
