@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from paralign import interrupts
 from paralign.batch.index_page import index_html
 from paralign.batch.merged_tmx import merged_tmx
 from paralign.batch.pairing import FilePair, Pairing
@@ -182,6 +183,7 @@ def run_batch(
     try:
         for future in batch.results():
             batch.collect(future)
+            interrupts.check()  # a SIGINT/SIGTERM that Dask's threads swallowed still stops the batch here
             if time.monotonic() >= next_checkpoint:
                 batch.checkpoint(finished=False)
                 next_checkpoint = time.monotonic() + checkpoint_seconds
