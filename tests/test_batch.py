@@ -218,3 +218,19 @@ def test_batch_on_a_local_cluster_then_resumed(tmp_path: Path, client: Client, p
         "broken.en.txt": "failed",
         "peace-roadmap.en.txt": "skipped",
     }
+
+
+def test_paralign_errors_survive_pickling() -> None:
+    """Dask sends a worker's exception back pickled: the class, the file and the one line must arrive intact."""
+    import pickle
+
+    from paralign.errors import InputError, LanguageMismatch, NotATranslation
+
+    for error in (
+        InputError("a.txt", "holds no sentence to align"),
+        NotATranslation(None, "it is the same text"),
+        LanguageMismatch("b.es.txt", "target", "es", "en", 0.99),
+    ):
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error) and str(again) == str(error) and again.path == error.path
+    assert pickle.loads(pickle.dumps(LanguageMismatch("b.es.txt", "target", "es", "en", 0.99))).side == "target"

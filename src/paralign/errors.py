@@ -26,6 +26,10 @@ class ParalignError(Exception):
         self.problem = problem
         super().__init__(f"{self.path}: {problem}" if self.path is not None else problem)
 
+    def __reduce__(self) -> tuple[type[ParalignError], tuple[Path | None, str]]:
+        """Rebuilt from path and problem when pickled (a Dask worker sends errors back to the client)."""
+        return (type(self), (self.path, self.problem))
+
 
 class InputError(ParalignError):
     """A text or XML file that cannot be read, decoded or used."""
@@ -54,4 +58,9 @@ class LanguageMismatch(NotATranslation):
         self.side = side
         self.declared = declared
         self.detected = detected
+        self.probability = probability
         super().__init__(path, f"looks like '{detected}' (p={probability:.2f}), not the declared '{declared}'")
+
+    def __reduce__(self) -> tuple[type[LanguageMismatch], tuple[Path, str, str, str, float]]:  # type: ignore[override]
+        assert self.path is not None
+        return (type(self), (self.path, self.side, self.declared, self.detected, self.probability))

@@ -49,18 +49,33 @@ def detect_language(text: str) -> tuple[str, float]:
     return str(code), float(probability)
 
 
+#: Whether the language identifier stays loaded after a pair's check (``keep_language_model``).
+_KEEP_IDENTIFIER: list[bool] = [False]
+
+
+def keep_language_model() -> None:
+    """Keep the language identifier loaded from pair to pair in this process.
+
+    For a process that aligns many pairs (a batch worker): reloading it
+    costs half a second per pair, which would be most of a short pair's
+    overhead. A process aligning one pair lets it go (``language_mismatches``).
+    """
+    _KEEP_IDENTIFIER[0] = True
+
+
 def language_mismatches(source: Document, target: Document) -> list[LanguageMismatch]:
     """The errors to raise for a source or target not in its declared language (empty if both are).
 
     The identifier's model (100 MB while loading, 70 MB held) is let go
-    once both texts are checked: it is needed once per pair, and holding
-    it would add to the peak memory of the embedding that follows. Loading
-    it again costs half a second per pair.
+    once both texts are checked, unless ``keep_language_model`` was called:
+    it is needed once per pair, and holding it would add to the peak memory
+    of the embedding that follows.
     """
     try:
         found = [language_mismatch(source, "source"), language_mismatch(target, "target")]
     finally:
-        _identifier.cache_clear()
+        if not _KEEP_IDENTIFIER[0]:
+            _identifier.cache_clear()
     return [mismatch for mismatch in found if mismatch]
 
 

@@ -251,6 +251,9 @@ class ModelLoader(WorkerPlugin):
         await asyncio.get_running_loop().run_in_executor(None, self._load)
 
     def _load(self) -> None:
+        from paralign.verify import keep_language_model
+
+        keep_language_model()  # a worker checks pair after pair: half a second per pair saved
         try:
             with _MODEL_LOCK:
                 _model(self.model)
