@@ -235,7 +235,7 @@ def reference_sets(tmp_path_factory: pytest.TempPathFactory) -> dict[int, dict[s
         out = tmp_path_factory.mktemp(f"reference-{label}")
         assert run_set_script(out, label).returncode == 0
         sets[label] = export_set(out)
-    assert len(sets[1]) == 6 and sets[1] != sets[2]
+    assert len(sets[1]) == len(FORMATS) and sets[1] != sets[2]
     return sets
 
 

@@ -144,18 +144,26 @@ def _locked(directory: Path) -> Iterator[int]:
 
 
 def _write_temps(files: Mapping[Path, bytes], directory: Path) -> list[_Entry]:
-    """Step 1: every file as a fsynced temp file; on failure none is left and no target was touched."""
+    """Step 1: every file as a fsynced temp file; on failure or interrupt none is left and no target was touched.
+
+    Signals are deferred here too and acted on between files: a
+    ``KeyboardInterrupt`` raised inside ``mkstemp``, or between a temp file's
+    creation and its entry in the list, would leave a temp file no one knows of.
+    """
     entries: list[_Entry] = []
-    try:
-        for path, data in files.items():
-            try:
-                temp = _write_temp(directory, path.name, data)
-            except OSError as error:
-                raise ExportError(path, f"cannot be written ({_reason(error)}); no export was changed") from None
-            entries.append(_Entry(path.name, temp.name, None))
-    except BaseException:
-        _remove_temps(entries, directory)
-        raise
+    with _DeferredSignals() as deferred:
+        try:
+            for path, data in files.items():
+                try:
+                    temp = _write_temp(directory, path.name, data)
+                except OSError as error:
+                    raise ExportError(path, f"cannot be written ({_reason(error)}); no export was changed") from None
+                entries.append(_Entry(path.name, temp.name, None))
+                if deferred.received:
+                    raise KeyboardInterrupt
+        except BaseException:
+            _remove_temps(entries, directory)
+            raise
     return entries
 
 
