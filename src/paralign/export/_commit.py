@@ -45,6 +45,7 @@ import fcntl
 import json
 import os
 import re
+import secrets
 import signal
 import tempfile
 import threading
@@ -146,29 +147,30 @@ def _locked(directory: Path) -> Iterator[int]:
 def _write_temps(files: Mapping[Path, bytes], directory: Path) -> list[_Entry]:
     """Step 1: every file as a fsynced temp file; on failure or interrupt none is left and no target was touched.
 
-    Signals are deferred here too and acted on between files: a
-    ``KeyboardInterrupt`` raised inside ``mkstemp``, or between a temp file's
-    creation and its entry in the list, would leave a temp file no one knows of.
+    An interrupt acts at once here (nothing is renamed yet), and may land
+    inside ``mkstemp`` or between a temp file's creation and its entry in the
+    list: every temp file of this call carries one random tag, and all files
+    with that tag are removed on the way out, known or not.
     """
     entries: list[_Entry] = []
-    with _DeferredSignals() as deferred:
-        try:
-            for path, data in files.items():
-                try:
-                    temp = _write_temp(directory, path.name, data)
-                except OSError as error:
-                    raise ExportError(path, f"cannot be written ({_reason(error)}); no export was changed") from None
-                entries.append(_Entry(path.name, temp.name, None))
-                if deferred.received:
-                    raise KeyboardInterrupt
-        except BaseException:
-            _remove_temps(entries, directory)
-            raise
+    tag = secrets.token_hex(4)
+    try:
+        for path, data in files.items():
+            try:
+                temp = _write_temp(directory, path.name, data, tag)
+            except OSError as error:
+                raise ExportError(path, f"cannot be written ({_reason(error)}); no export was changed") from None
+            entries.append(_Entry(path.name, temp.name, None))
+    except BaseException:
+        _remove_temps(entries, directory)
+        for stray in directory.glob(f".*.{tag}.*{_TEMP_SUFFIX}"):
+            _unlink(stray)
+        raise
     return entries
 
 
-def _write_temp(directory: Path, name: str, data: bytes) -> Path:
-    handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=_TEMP_SUFFIX, dir=directory)
+def _write_temp(directory: Path, name: str, data: bytes, tag: str) -> Path:
+    handle, temp = tempfile.mkstemp(prefix=f".{name}.{tag}.", suffix=_TEMP_SUFFIX, dir=directory)
     try:
         with open(handle, "wb") as stream:
             stream.write(data)
@@ -221,7 +223,7 @@ def _write_journal(entries: list[_Entry], directory: Path, directory_fd: int) ->
         for entry in entries
     ]
     record = {"version": 1, "files": [dataclasses.asdict(entry) for entry in planned]}
-    temp = _write_temp(directory, JOURNAL_NAME.lstrip("."), json.dumps(record).encode("utf-8"))
+    temp = _write_temp(directory, JOURNAL_NAME.lstrip("."), json.dumps(record).encode("utf-8"), secrets.token_hex(4))
     os.replace(temp, directory / JOURNAL_NAME)
     os.fsync(directory_fd)
     return planned
