@@ -77,7 +77,9 @@ def overhead(pairs: list[tuple[Path, Path]]) -> tuple[float, float]:
     """Mean seconds per pair of a worker's ``align_pair``, whole and outside ``encode`` (model already loaded)."""
     from paralign.batch import worker
     from paralign.batch.worker import BatchSettings, PairTask, align_pair
+    from paralign.verify import keep_language_model
 
+    keep_language_model()  # as every batch worker does when it joins (worker.ModelLoader)
     encoding = [0.0]
     model = worker._model("use-multilingual-v3")
 

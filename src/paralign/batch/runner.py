@@ -24,10 +24,12 @@ import hashlib
 import logging
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from paralign import interrupts
 from paralign.batch.index_page import index_html
@@ -108,6 +110,13 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, by_memory))
 
 
+def workers_by_host(client: Client) -> dict[str, int]:
+    """How many of the cluster's workers run on each machine (by host name), so each can take its share of cores."""
+    workers = client.scheduler_info()["workers"]
+    hosts = Counter(urlsplit(address).hostname or "" for address in workers)
+    return dict(hosts)
+
+
 @contextlib.contextmanager
 def dask_client(scheduler: str | None = None, workers: int | None = None, processes: bool = True) -> Iterator[Client]:
     """A client of the scheduler at ``scheduler``, or of a new local cluster of ``workers`` single-thread workers.
@@ -175,7 +184,7 @@ def run_batch(
     """
     check_writable_dir(out)
     try:
-        client.register_plugin(ModelLoader(settings.model), name="paralign-model")
+        client.register_plugin(ModelLoader(settings.model, workers_by_host(client)), name="paralign-model")
     except RuntimeError as error:
         raise ModelError(None, f"the workers cannot load the model: {error}") from None
     batch = _Batch(client, pairing, folders, out, settings, on_pair)
