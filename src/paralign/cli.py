@@ -74,6 +74,45 @@ _AllowLanguageMismatch = Annotated[
         help="Export under the declared languages even when a text does not look like its language.",
     ),
 ]
+# How the texts are read and aligned: the same options for align, review and batch.
+_SrcLangOption = Annotated[
+    str, typer.Option("--src-lang", metavar="LANG", callback=_language, help="Language of the original (en, es-ES, …).")
+]
+_TgtLangOption = Annotated[
+    str, typer.Option("--tgt-lang", metavar="LANG", callback=_language, help="Language of the translation.")
+]
+_ModelOption = Annotated[
+    str,
+    typer.Option(
+        metavar="MODEL", help="sentence-transformers model: the bundled default, a local directory or a cached name."
+    ),
+]
+_EncodingOption = Annotated[
+    str | None, typer.Option(metavar="ENCODING", help="Force the encoding of every file (e.g. cp1252).")
+]
+_PresplitOption = Annotated[
+    bool, typer.Option("--presplit", help="Files hold one sentence per line: no segmentation, no notes.")
+]
+_CacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--cache/--no-cache", help="Reuse embeddings stored on disk ($PARALIGN_CACHE_DIR or ~/.cache/paralign)."
+    ),
+]
+_AllowLowConfidenceOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-low-confidence",
+        help="Go on even when a pair does not look like a translation (too few confident beads, the same text).",
+    ),
+]
+_ReplaceInvalidUtf8Option = Annotated[
+    bool,
+    typer.Option(
+        "--replace-invalid-utf8",
+        help="In a UTF-8 file with a few invalid byte sequences, replace and count them instead of stopping.",
+    ),
+]
 
 
 def _formats(value: str) -> list[str]:
@@ -129,28 +168,14 @@ def align(
         Path, typer.Argument(metavar="SOURCE", help="The original: .txt, .docx, .odt, .html, .md or .pdf.")
     ],
     target: Annotated[Path, typer.Argument(metavar="TARGET", help="Its translation.")],
-    src_lang: Annotated[
-        str, typer.Option("--src-lang", metavar="LANG", callback=_language, help="Language of SOURCE (en, es-ES, …).")
-    ] = "en",
-    tgt_lang: Annotated[
-        str, typer.Option("--tgt-lang", metavar="LANG", callback=_language, help="Language of TARGET.")
-    ] = "es",
+    src_lang: _SrcLangOption = "en",
+    tgt_lang: _TgtLangOption = "es",
     out: _OutOption = _DEFAULT_OUT,
-    model: Annotated[
-        str,
-        typer.Option(
-            metavar="MODEL",
-            help="sentence-transformers model: the bundled default, a local directory or a cached name.",
-        ),
-    ] = _DEFAULT_MODEL,
+    model: _ModelOption = _DEFAULT_MODEL,
     formats: _FormatsOption = _DEFAULT_FORMATS,
     tmx_notes: _TmxNotesOption = NotesMode.TAGS,
-    encoding: Annotated[
-        str | None, typer.Option(metavar="ENCODING", help="Force the encoding of both files (e.g. cp1252).")
-    ] = None,
-    presplit: Annotated[
-        bool, typer.Option("--presplit", help="Files hold one sentence per line: no segmentation, no notes.")
-    ] = False,
+    encoding: _EncodingOption = None,
+    presplit: _PresplitOption = False,
     input_format: Annotated[
         InputFormat | None,
         typer.Option(
@@ -158,27 +183,10 @@ def align(
             help="Read both files as this format instead of telling it from their bytes (md: Markdown in a .txt).",
         ),
     ] = None,
-    cache: Annotated[
-        bool,
-        typer.Option(
-            "--cache/--no-cache", help="Reuse embeddings stored on disk ($PARALIGN_CACHE_DIR or ~/.cache/paralign)."
-        ),
-    ] = True,
-    allow_low_confidence: Annotated[
-        bool,
-        typer.Option(
-            "--allow-low-confidence",
-            help="Export even when the pair does not look like a translation (too few confident beads, the same text).",
-        ),
-    ] = False,
+    cache: _CacheOption = True,
+    allow_low_confidence: _AllowLowConfidenceOption = False,
     allow_language_mismatch: _AllowLanguageMismatch = False,
-    replace_invalid_utf8: Annotated[
-        bool,
-        typer.Option(
-            "--replace-invalid-utf8",
-            help="In a UTF-8 file with a few invalid byte sequences, replace and count them instead of stopping.",
-        ),
-    ] = False,
+    replace_invalid_utf8: _ReplaceInvalidUtf8Option = False,
     quiet: _QuietOption = False,
 ) -> None:
     """Align SOURCE with TARGET and write the exports (TMX and TEI by default) into --out."""
@@ -287,22 +295,14 @@ def batch(
         Path | None,
         typer.Option(metavar="PAIRS.tsv", help="Pairs as 'source<TAB>target' lines, relative to SRC_DIR and TGT_DIR."),
     ] = None,
-    src_lang: Annotated[
-        str, typer.Option("--src-lang", metavar="LANG", callback=_language, help="Language of the originals.")
-    ] = "en",
-    tgt_lang: Annotated[
-        str, typer.Option("--tgt-lang", metavar="LANG", callback=_language, help="Language of the translations.")
-    ] = "es",
+    src_lang: _SrcLangOption = "en",
+    tgt_lang: _TgtLangOption = "es",
     formats: _FormatsOption = "tmx,tei,html",
     tmx_notes: _TmxNotesOption = NotesMode.TAGS,
-    model: Annotated[str, typer.Option(metavar="MODEL", help="sentence-transformers model (as for align).")] = (
-        _DEFAULT_MODEL
-    ),
-    encoding: Annotated[str | None, typer.Option(metavar="ENCODING", help="Force the encoding of every file.")] = None,
-    presplit: Annotated[bool, typer.Option("--presplit", help="Files hold one sentence per line.")] = False,
-    allow_low_confidence: Annotated[
-        bool, typer.Option("--allow-low-confidence", help="Export pairs that do not look like translations.")
-    ] = False,
+    model: _ModelOption = _DEFAULT_MODEL,
+    encoding: _EncodingOption = None,
+    presplit: _PresplitOption = False,
+    allow_low_confidence: _AllowLowConfidenceOption = False,
     allow_language_mismatch: _AllowLanguageMismatch = False,
     workers: Annotated[
         int | None, typer.Option(min=1, metavar="N", help="Local workers (default: one per core memory allows).")
@@ -350,28 +350,18 @@ def review(
     target: Annotated[
         Path | None, typer.Argument(metavar="TARGET", help="Its translation (none with a sheet).")
     ] = None,
-    src_lang: Annotated[
-        str, typer.Option("--src-lang", metavar="LANG", callback=_language, help="Language of SOURCE.")
-    ] = "en",
-    tgt_lang: Annotated[
-        str, typer.Option("--tgt-lang", metavar="LANG", callback=_language, help="Language of TARGET.")
-    ] = "es",
+    src_lang: _SrcLangOption = "en",
+    tgt_lang: _TgtLangOption = "es",
     out: _OutOption = _DEFAULT_OUT,
-    model: Annotated[
-        str, typer.Option(metavar="MODEL", help="sentence-transformers model (as for align).")
-    ] = _DEFAULT_MODEL,
+    model: _ModelOption = _DEFAULT_MODEL,
     formats: _FormatsOption = _DEFAULT_FORMATS,
     tmx_notes: _TmxNotesOption = NotesMode.TAGS,
-    encoding: Annotated[str | None, typer.Option(metavar="ENCODING", help="Force the encoding of both files.")] = None,
-    presplit: Annotated[bool, typer.Option("--presplit", help="Files hold one sentence per line.")] = False,
-    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse embeddings stored on disk.")] = True,
-    allow_low_confidence: Annotated[
-        bool, typer.Option("--allow-low-confidence", help="Review even a pair that does not look like a translation.")
-    ] = False,
+    encoding: _EncodingOption = None,
+    presplit: _PresplitOption = False,
+    cache: _CacheOption = True,
+    allow_low_confidence: _AllowLowConfidenceOption = False,
     allow_language_mismatch: _AllowLanguageMismatch = False,
-    replace_invalid_utf8: Annotated[
-        bool, typer.Option("--replace-invalid-utf8", help="Replace and count invalid UTF-8 sequences.")
-    ] = False,
+    replace_invalid_utf8: _ReplaceInvalidUtf8Option = False,
     browser: Annotated[
         bool, typer.Option("--browser/--no-browser", help="Open the page in a browser, or only print its address.")
     ] = True,
