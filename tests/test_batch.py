@@ -24,7 +24,7 @@ from paralign.batch.merged_tmx import DOCUMENT_PROP, merged_tmx
 from paralign.batch.pairing import FilePair, pair_folders, pair_listed
 from paralign.batch.report import PairRecord
 from paralign.batch.runner import dask_client, run_batch
-from paralign.batch.worker import BatchSettings
+from paralign.batch.worker import BatchSettings, PairStats
 from paralign.errors import InputError
 from paralign.export.validate import validate_tmx
 from paralign.formats import write_exports
@@ -134,8 +134,8 @@ def test_no_memory_without_aligned_pairs() -> None:
 def test_index_sorts_by_review_need_and_escapes() -> None:
     def record(source: str, outcome: str, low: int, lowest: float) -> PairRecord:
         exports = (f"{source}.review.html",) if outcome == "aligned" else ()
-        return PairRecord(source, "t", outcome, outcome, low_confidence_beads=low, lowest_confidence=lowest,
-                          exports=exports)  # fmt: skip
+        stats = PairStats(low_confidence_beads=low, lowest_confidence=lowest)
+        return PairRecord(source, "t", outcome, outcome, stats=stats, exports=exports)
 
     page = index_html(
         [record("calm", "aligned", 0, 0.9), record("<script>", "aligned", 3, 0.2), record("bad", "failed", 0, 0)],

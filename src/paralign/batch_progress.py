@@ -69,7 +69,8 @@ class LoggedBatch:
 
     def __call__(self, record: PairRecord, counts: BatchCounts) -> None:
         outcome = record.outcome if record.status == record.outcome else f"{record.status} ({record.outcome})"
-        detail = f"{record.source_sentences + record.target_sentences} sentences, {record.seconds:.1f} s"
+        stats = record.stats
+        detail = f"{stats.source_sentences + stats.target_sentences} sentences, {stats.seconds:.1f} s"
         if record.outcome != "aligned":
             detail = record.reason
         line = f"paralign: {counts.done}/{counts.total} {outcome} {record.source} ({detail})"

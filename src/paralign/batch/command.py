@@ -58,7 +58,7 @@ def summary_lines(pairing: Pairing, result: BatchResult, settings: BatchSettings
     counts: dict[str, int] = {}
     for record in result.records:
         counts[record.status] = counts.get(record.status, 0) + 1
-    sentences = sum(record.source_sentences + record.target_sentences for record in result.records)
+    sentences = sum(record.stats.source_sentences + record.stats.target_sentences for record in result.records)
     totals = ", ".join(f"{count} {status}" for status, count in counts.items())
     lines.append(f"pairs: {len(result.records)} ({totals}), {sentences:,} sentences")
     lines.extend(f"no partner: {name} (source)" for name in pairing.unpaired_sources)
@@ -74,15 +74,15 @@ def summary_lines(pairing: Pairing, result: BatchResult, settings: BatchSettings
 def _row(record: PairRecord) -> str:
     """``aligned  23/22  23  0.977  0.932  0  1.4  report.en.txt``; for a pair that did not align, its reason."""
     if record.outcome == ALIGNED:
-        sentences = f"{record.source_sentences}/{record.target_sentences}"
-        to_check = record.low_confidence_beads + len(record.note_problems)
+        stats = record.stats
+        sentences = f"{stats.source_sentences}/{stats.target_sentences}"
         numbers = (
-            f"{sentences:>11} {record.beads:>6} {record.mean_confidence or 0:6.3f} "
-            f"{record.lowest_confidence or 0:6.3f} {to_check:>5}"
+            f"{sentences:>11} {stats.beads:>6} {stats.mean_confidence or 0:6.3f} "
+            f"{stats.lowest_confidence or 0:6.3f} {stats.to_check:>5}"
         )
         tail = record.source
     else:
         numbers = " " * 39
         outcome = "" if record.status == record.outcome else f"{record.outcome}, "
         tail = f"{record.source}: {outcome}{record.reason}"
-    return f"{record.status:<9} {numbers} {record.seconds:6.1f}  {tail}"
+    return f"{record.status:<9} {numbers} {record.stats.seconds:6.1f}  {tail}"

@@ -55,16 +55,17 @@ def _row(record: PairRecord) -> lxml.html.HtmlElement:
     page = next((path for path in record.exports if path.endswith(".review.html")), None)
     link = page or (record.exports[0] if record.exports else None)
     name = E.A(label, href=urllib.parse.quote(link)) if link and record.outcome == ALIGNED else label
-    to_check = record.low_confidence_beads + len(record.note_problems)
+    stats = record.stats
+    to_check = stats.to_check
     kind = record.outcome if record.outcome != ALIGNED else ("doubtful" if to_check else "aligned")
     return E.TR(
         E.TD(name),
         E.TD(record.outcome if record.status == record.outcome else f"{record.outcome} (unchanged)"),
         _number(to_check if record.outcome == ALIGNED else None),
-        _number(record.lowest_confidence),
-        _number(record.mean_confidence),
-        _number(record.beads if record.outcome == ALIGNED else None),
-        _number(record.note_pairs if record.outcome == ALIGNED else None),
+        _number(stats.lowest_confidence),
+        _number(stats.mean_confidence),
+        _number(stats.beads if record.outcome == ALIGNED else None),
+        _number(stats.note_pairs if record.outcome == ALIGNED else None),
         E.TD(record.reason),
         E.CLASS(kind),
     )

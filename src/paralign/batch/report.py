@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paralign.batch.pairing import Pairing
-from paralign.batch.worker import ALIGNED, BatchSettings
+from paralign.batch.worker import ALIGNED, BatchSettings, PairStats
 from paralign.export._xml import atomic_write
 
 __all__ = ["REPORT_NAME", "SKIPPED", "STATE_FOLDER", "PairRecord", "StateStore", "report_bytes", "review_need"]
@@ -47,37 +47,32 @@ class PairRecord:
     status: str
     outcome: str
     reason: str = ""
-    source_sentences: int = 0
-    target_sentences: int = 0
-    beads: int = 0
-    mean_confidence: float | None = None
-    lowest_confidence: float | None = None
-    low_confidence_beads: int = 0
-    note_pairs: int = 0
-    note_problems: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    seconds: float = 0.0
+    stats: PairStats = PairStats()
     exports: tuple[str, ...] = ()
     source_sha256: str = ""
     target_sha256: str = ""
     settings_sha256: str = ""
 
     def as_json(self) -> dict[str, object]:
+        """One flat object: the record's fields with its figures among them."""
+        record = {field.name: getattr(self, field.name) for field in dataclasses.fields(self) if field.name != "stats"}
         return {
-            **dataclasses.asdict(self),
-            "note_problems": list(self.note_problems),
-            "warnings": list(self.warnings),
+            **record,
+            **dataclasses.asdict(self.stats),
+            "note_problems": list(self.stats.note_problems),
+            "warnings": list(self.stats.warnings),
             "exports": list(self.exports),
         }
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> PairRecord:
         """A record read back; raises ``TypeError``/``KeyError`` on anything this version did not write."""
-        names = {item.name for item in dataclasses.fields(cls)}
-        fields = {name: data[name] for name in names}
-        for name in ("note_problems", "warnings", "exports"):
-            fields[name] = tuple(str(item) for item in _list(fields[name]))
-        return cls(**fields)  # type: ignore[arg-type]  # the values were written by as_json
+        stats = {item.name: data[item.name] for item in dataclasses.fields(PairStats)}
+        for name in ("note_problems", "warnings"):
+            stats[name] = tuple(str(item) for item in _list(stats[name]))
+        fields = {item.name: data[item.name] for item in dataclasses.fields(cls) if item.name != "stats"}
+        fields["exports"] = tuple(str(item) for item in _list(fields["exports"]))
+        return cls(**fields, stats=PairStats(**stats))  # type: ignore[arg-type]  # the values were written by as_json
 
     def reused(self) -> PairRecord:
         """The record as this run reports it: skipped, with what it was."""
@@ -88,7 +83,7 @@ def review_need(record: PairRecord) -> tuple[int, int, float]:
     """Sort key, most in need first: pairs that did not align, then beads under 0.5 and note problems, then lowest."""
     if record.outcome != ALIGNED:
         return (0, 0, 0.0)
-    return (1, -(record.low_confidence_beads + len(record.note_problems)), record.lowest_confidence or 0.0)
+    return (1, -record.stats.to_check, record.stats.lowest_confidence or 0.0)
 
 
 class StateStore:

@@ -330,16 +330,7 @@ class _Batch:
             result.status,
             result.status,
             result.reason,
-            result.source_sentences,
-            result.target_sentences,
-            result.beads,
-            result.mean_confidence,
-            result.lowest_confidence,
-            result.low_confidence_beads,
-            result.note_pairs,
-            result.note_problems,
-            result.warnings,
-            result.seconds,
+            result.stats,
             exports,
             *self._digests(planned.task),
         )
@@ -370,7 +361,7 @@ class _Batch:
         self.records[pair.key] = record
         self.counts.done += 1
         self.counts.failed += record.outcome != ALIGNED
-        self.counts.sentences += record.source_sentences + record.target_sentences
+        self.counts.sentences += record.stats.source_sentences + record.stats.target_sentences
         if self.on_pair is not None:
             self.on_pair(record, self.counts)
 

@@ -100,16 +100,9 @@ class PairTask:
 
 
 @dataclass(frozen=True)
-class PairResult:
-    """A pair's outcome; ``exports`` maps format name to file bytes, ``memory`` is its TMX for the merged memory.
+class PairStats:
+    """What aligning a pair gave, in figures: what the worker sends back and the report keeps of it."""
 
-    ``fatal`` marks a failure no other pair can escape (the model cannot be
-    loaded): the batch stops instead of failing every pair the same way.
-    """
-
-    key: str
-    status: str
-    reason: str = ""
     source_sentences: int = 0
     target_sentences: int = 0
     beads: int = 0
@@ -120,6 +113,25 @@ class PairResult:
     note_problems: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     seconds: float = 0.0
+
+    @property
+    def to_check(self) -> int:
+        """Beads under 0.5 and note problems: what a reviewer has to look at."""
+        return self.low_confidence_beads + len(self.note_problems)
+
+
+@dataclass(frozen=True)
+class PairResult:
+    """A pair's outcome; ``exports`` maps format name to file bytes, ``memory`` is its TMX for the merged memory.
+
+    ``fatal`` marks a failure no other pair can escape (the model cannot be
+    loaded): the batch stops instead of failing every pair the same way.
+    """
+
+    key: str
+    status: str
+    reason: str = ""
+    stats: PairStats = PairStats()
     exports: dict[str, bytes] = field(default_factory=dict)
     memory: bytes = b""
     fatal: bool = False
@@ -142,7 +154,8 @@ def align_pair(task: PairTask) -> PairResult:
             result = PairResult(task.key, FAILED, _relabelled(str(error), shown))
         except Exception as error:  # a bug in paralign: one pair's record, not the batch's end
             result = PairResult(task.key, FAILED, f"internal error, please report it: {type(error).__name__}: {error}")
-    return dataclasses.replace(result, seconds=round(time.perf_counter() - started, 3))
+    seconds = round(time.perf_counter() - started, 3)
+    return dataclasses.replace(result, stats=dataclasses.replace(result.stats, seconds=seconds))
 
 
 def _aligned(task: PairTask, source: Path, target: Path, shown: dict[str, str]) -> PairResult:
@@ -169,15 +182,17 @@ def _aligned(task: PairTask, source: Path, target: Path, shown: dict[str, str]) 
     return PairResult(
         task.key,
         ALIGNED,
-        source_sentences=len(alignment.source.sentences),
-        target_sentences=len(alignment.target.sentences),
-        beads=len(alignment.beads),
-        mean_confidence=round(sum(confidences) / len(confidences), 4),
-        lowest_confidence=round(min(confidences), 4),
-        low_confidence_beads=sum(confidence < LOW_CONFIDENCE for confidence in confidences),
-        note_pairs=len(alignment.footnote_pairs),
-        note_problems=alignment.footnote_problems,
-        warnings=alignment.warnings,
+        stats=PairStats(
+            source_sentences=len(alignment.source.sentences),
+            target_sentences=len(alignment.target.sentences),
+            beads=len(alignment.beads),
+            mean_confidence=round(sum(confidences) / len(confidences), 4),
+            lowest_confidence=round(min(confidences), 4),
+            low_confidence_beads=sum(confidence < LOW_CONFIDENCE for confidence in confidences),
+            note_pairs=len(alignment.footnote_pairs),
+            note_problems=alignment.footnote_problems,
+            warnings=alignment.warnings,
+        ),
         exports=exports,
         memory=memory,
     )
