@@ -13,9 +13,6 @@ from __future__ import annotations
 import os
 import sys
 
-#: The exit code of an interrupted run, by the shell's convention (128 + SIGINT).
-INTERRUPTED = 130
-
 
 def main() -> None:
     """Run the command line; exit with its status."""
@@ -29,7 +26,7 @@ def main() -> None:
     except KeyboardInterrupt:
         # Only reached before a command started (importing, parsing): nothing was written yet.
         print("paralign: error: interrupted; no export was changed", file=sys.stderr)
-        status = INTERRUPTED
+        status = interrupts.EXIT_CODE
     except Exception as error:  # a broken install or a bug: still one line (PARALIGN_DEBUG=1 for the traceback)
         if os.environ.get("PARALIGN_DEBUG"):
             raise

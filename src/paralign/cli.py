@@ -46,8 +46,6 @@ app = typer.Typer(
 
 #: The model ``--model`` names by default (``paralign.embed.DEFAULT_MODEL``, spelled here so ``--help`` loads no numpy).
 _DEFAULT_MODEL = "use-multilingual-v3"
-#: Interrupt exit status (``paralign.__main__.INTERRUPTED``).
-_INTERRUPTED = 130
 
 
 def _language(value: str) -> str:
@@ -334,7 +332,7 @@ def batch(
         except KeyboardInterrupt:
             pass
     if lines is None:
-        _fail("interrupted; finished pairs are kept: run the same command again to resume", code=_INTERRUPTED)
+        _fail("interrupted; finished pairs are kept: run the same command again to resume", code=interrupts.EXIT_CODE)
     for line in lines:
         typer.echo(shown(line))
     if not result.all_aligned:
@@ -474,8 +472,8 @@ def _reported_errors(written: Sequence[Path] = ()) -> Iterator[None]:
         _fail(str(error))
     except KeyboardInterrupt:
         if written:
-            _fail("interrupted after the exports were written; they are complete", code=_INTERRUPTED)
-        _fail("interrupted; no export was changed", code=_INTERRUPTED)
+            _fail("interrupted after the exports were written; they are complete", code=interrupts.EXIT_CODE)
+        _fail("interrupted; no export was changed", code=interrupts.EXIT_CODE)
     except Exception as error:
         if os.environ.get("PARALIGN_DEBUG"):
             raise

@@ -20,6 +20,9 @@ from __future__ import annotations
 import signal
 from types import FrameType
 
+#: The exit code of an interrupted run, by the shell's convention (128 + SIGINT), for SIGTERM too.
+EXIT_CODE = 130
+
 _received: list[int] = []
 
 
