@@ -9,7 +9,6 @@ the process is killed midway; a set of exports is committed together by
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -37,7 +36,8 @@ def check_writable_dir(directory: Path) -> None:
 
     Done before any work, so a long alignment never ends in "cannot write".
     A real probe file is used because permission bits lie (root, ACLs,
-    read-only mounts).
+    read-only mounts). It is an unnamed temporary file (``O_TMPFILE`` where
+    the system has it), so an interrupt at any moment leaves nothing behind.
     """
     if directory.exists() and not directory.is_dir():
         raise ExportError(directory, "is a file, not a directory")
@@ -46,11 +46,10 @@ def check_writable_dir(directory: Path) -> None:
     except OSError as error:
         raise ExportError(directory, f"cannot be created ({error.strerror or error})") from None
     try:
-        handle, probe = tempfile.mkstemp(prefix=".paralign-probe.", dir=directory)
+        with tempfile.TemporaryFile(prefix=".paralign-probe.", dir=directory):
+            pass
     except OSError as error:
         raise ExportError(directory, f"is not writable ({error.strerror or error})") from None
-    os.close(handle)
-    os.unlink(probe)
 
 
 def atomic_write(path: Path, data: bytes) -> Path:
