@@ -82,6 +82,24 @@ def split(lang: str, text: str) -> list[str]:
             "'Very well!' he replied. 'On guard!' They fought.",
             ["'Very well!' he replied.", "'On guard!'", "They fought."],
         ),
+        # Words NLTK's training took for abbreviations (Okla., Ill., Ore., Wed.) end sentences.
+        (
+            "en",
+            "Select the language and click OK. All paragraphs change. She fell ill. The doctor came. Mr. Brown left.",
+            ["Select the language and click OK.", "All paragraphs change.", "She fell ill.", "The doctor came."]
+            + ["Mr. Brown left."],
+        ),
+        # No sentence opens with a lower-case word: after a short unknown abbreviation or a pause the
+        # sentence goes on; a word with a capital inside (iPhone) may open one.
+        ("en", "Use the Min. word length box.", ["Use the Min. word length box."]),
+        (
+            "en",
+            "It's just that. . . what with the boy. It rained. iPhone sales fell.",
+            ["It's just that. . . what with the boy.", "It rained.", "iPhone sales fell."],
+        ),
+        # The Chinese semicolon ends a clause that translations make a sentence as often as not.
+        ("zh", "他来了；她走了。", ["他来了；", "她走了。"]),
+        ("ja", "彼は来た；彼女は去った。", ["彼は来た；彼女は去った。"]),
     ],
 )
 def test_splitter_per_script(lang: str, text: str, sentences: list[str]) -> None:
@@ -150,6 +168,32 @@ def test_cjk_marker_styles(tmp_path: Path, text: str, style: MarkerStyle, labels
 
 def test_an_enumeration_is_not_a_note() -> None:
     assert find_anchors("步骤：（1）打开；（2）关闭。Steps: (1) open, (2) close.", MarkerStyle.PARENTHESIS) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ja", "左から 2 番目のアイコンをクリックします。3 つの状態を切り替えるには、端をクリックします。"),
+        ("zh", "他们同意了。3个国家签署了议定书。"),
+        ("ko", "아이콘을 클릭합니다. 3개의 상태를 전환합니다."),
+    ],
+)
+def test_a_number_that_counts_is_not_a_note(tmp_path: Path, lang: str, text: str) -> None:
+    # Found on LibreOffice's Japanese help: "。3 つの状態" was read as note 3 glued to the stop.
+    document = read_document(_document(tmp_path, f"c.{lang}.txt", text + "\n", lang), lang)
+    assert detect_anchors(document) == (None, [])
+    second = segment(document).sentences[1]
+    assert second.text[0] == "3" and second.anchors == ()
+
+
+def test_one_number_after_a_stop_and_a_space_is_not_a_note(tmp_path: Path) -> None:
+    spaced = read_document(
+        _document(tmp_path, "s.en.txt", "Lines show the settings. 8 x 8 cells are selected.\n", "en"), "en"
+    )
+    assert detect_anchors(spaced) == (None, [])
+    assert find_anchors("LibreOffice 4.1 或更高版本。", MarkerStyle.NUMERIC) == []  # decimals, not note 1
+    glued = read_document(_document(tmp_path, "g.es.txt", "Se firmó en Bishkek.505 Luego se fue.\n", "es"), "es")
+    assert [a.label for a in detect_anchors(glued)[1]] == ["505"]
 
 
 def test_cjk_markers_pair_with_english_ones(tmp_path: Path) -> None:

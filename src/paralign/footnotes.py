@@ -36,13 +36,25 @@ _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 #: Where a number glued to closing punctuation may be a note in CJK text: the next character is a
 #: CJK one or an opening quote (there is no space to look for).
 _CJK_NEXT = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af「『“"
+#: Counters and units that follow a number in Japanese, Chinese and Korean (3 つ, 2 番目, 5个, 3개, 10％):
+#: a number before one of them is a quantity opening a sentence, not a note marker.
+_CJK_COUNTERS = (
+    "つ個枚番回人名年月日時分秒本件行列点度倍割種台冊週歳円階桁段章節項箇ヶか所ペ%％"
+    "个位次条项种天岁页元万千百亿"
+    "개번명장년월일시초가권회차살원단줄쪽배"
+)
 
 _PATTERNS: dict[MarkerStyle, re.Pattern[str]] = {
     MarkerStyle.BRACKET: re.compile(r"[\[【［](\d{1,4})[\]】］]"),
     MarkerStyle.SUPERSCRIPT: re.compile(r"(?<=\S)([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4})"),
     # A number right after closing punctuation (optionally one space between),
     # followed by a space and a non-digit, by the end of the block, or (in CJK text) by a CJK character.
-    MarkerStyle.NUMERIC: re.compile(rf"(?<=[.!?»”\"’)。！？」』）])( ?)(\d{{1,4}})(?=\s+[^\s\d]|\s*$|[{_CJK_NEXT}])"),
+    # Not the decimals of a number (``LibreOffice 4.1 或更高版本``), nor a number that counts something
+    # (``。3 つの状態``, ``。2개``, ``。3个``): CJK sentences often start with one.
+    MarkerStyle.NUMERIC: re.compile(
+        rf"(?<=[.!?»”\"’)。！？」』）])(?<!\d\.)( ?)(\d{{1,4}})(?!\s?[{_CJK_COUNTERS}])"
+        rf"(?=\s+[^\s\d]|\s*$|[{_CJK_NEXT}])"
+    ),
     # A parenthesised number glued to a word or a full stop: not an enumeration, which
     # follows a space, the start of a line or a colon (步骤：（1）…; steps: (1) …).
     MarkerStyle.PARENTHESIS: re.compile(r"(?<=[^\s:：;；,，、(（])[（(](\d{1,3})[）)]"),
@@ -84,6 +96,10 @@ def detect_anchors(document: Document) -> tuple[MarkerStyle | None, list[Footnot
             anchor for block in document.blocks for anchor in find_anchors(document.text, style, block.start, block.end)
         ]
         kept = _increasing_run(candidates)
+        if style == MarkerStyle.NUMERIC and len(kept) == 1 and document.text[kept[0].start - 1].isspace():
+            # One number set after a full stop and a space (". 8 x 8 cells") is no evidence of notes;
+            # glued to the stop (región.505) it is.
+            kept = []
         if len(kept) > len(best[1]):
             best = (style, kept)
     return best
