@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from conftest import EN, ES
 from typer.testing import CliRunner
 
 from paralign.cli import app
@@ -123,3 +124,61 @@ def test_presplit_input_aligns_line_by_line(embedder: object, tmp_path: Path) ->
     alignment = align_texts(src, tgt, "en", "fr", model=embedder, presplit_input=True)  # type: ignore[arg-type]
     assert [(b.src, b.tgt) for b in alignment.beads] == [((0,), (0,)), ((1,), ()), ((2,), (1,))]
     assert alignment.presplit
+
+
+def _forced(tmp_path: Path, how: str) -> tuple[Path, Path, dict[str, object]]:
+    """The protocol pair written so that it reads right only with one forced option, and that option."""
+    documents = Path(__file__).parent / "data" / "documents"
+    en, es = tmp_path / "protocol.en.txt", tmp_path / "protocol.es.txt"
+    if how == "encoding":  # UTF-16 without a byte order mark: detection refuses it (NUL bytes)
+        en.write_bytes(EN.read_text(encoding="utf-8").encode("utf-16-le"))
+        es.write_bytes(ES.read_text(encoding="utf-8").encode("utf-16-le"))
+        return en, es, {"encoding": "utf-16-le"}
+    if how == "input_format":  # Markdown in .txt files: read as text, its markup would stay in
+        en.write_bytes((documents / "bishkek-protocol.en.md").read_bytes())
+        es.write_bytes((documents / "bishkek-protocol.es.md").read_bytes())
+        return en, es, {"input_format": "md"}
+    en.write_bytes(EN.read_bytes())  # a stray Latin-1 byte in otherwise UTF-8 Spanish: refused unless replaced
+    es.write_bytes(ES.read_bytes().replace("región".encode(), b"regi\xf3n", 1))
+    return en, es, {"replace_invalid_utf8": True}
+
+
+@pytest.mark.parametrize("how", ["encoding", "input_format", "replace_invalid_utf8"])
+def test_a_sheet_reads_its_texts_as_the_run_did(embedder: object, tmp_path: Path, how: str) -> None:
+    from paralign.pipeline import align_texts
+
+    en, es, forced = _forced(tmp_path, how)
+    aligned = align_texts(en, es, "en", "es", model=embedder, **forced)  # type: ignore[arg-type]
+    assert getattr(aligned.reading, how) == forced[how]
+    (sheet,) = write_exports(aligned, tmp_path / "out", ["tsv"])
+    header = sheet.read_text(encoding="utf-8").splitlines()[0]
+    assert {"encoding": "encoding=utf-16-le", "input_format": "input_format=md"}.get(how, "invalid_utf8=replace") in (
+        header.split(" | ")
+    )
+    rebuilt = load_corrections(sheet)
+    assert rebuilt.source.document.text == aligned.source.document.text
+    assert rebuilt.target.document.text == aligned.target.document.text
+    assert [(b.src, b.tgt) for b in rebuilt.beads] == [(b.src, b.tgt) for b in aligned.beads]
+    assert rebuilt.reading == aligned.reading
+    # And through the command line, with the notes paired as before.
+    result = runner.invoke(app, ["export", str(sheet), "--format", "tmx", "--out", str(tmp_path / "rebuilt")])
+    assert result.exit_code == 0, result.output
+    assert f"notes: {len(aligned.footnote_pairs)} paired" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("encoding", "klingon-8", "'encoding' is 'klingon-8', not an encoding Python knows"),
+        ("encoding", 5, "'encoding' must be null or the name of an encoding, not 5"),
+        ("input_format", "exe", "'input_format' must be null or one of txt, md, html, docx, odt, pdf, not 'exe'"),
+        ("replace_invalid_utf8", "yes", "'replace_invalid_utf8' must be true or false, not 'yes'"),
+    ],
+)
+def test_reading_options_in_a_sheet_are_checked(field: str, value: object, message: str) -> None:
+    from paralign.review_schema import from_json
+
+    data = {"source": "a.txt", "target": "b.txt", "src_lang": "en", "tgt_lang": "es", "beads": [], field: value}
+    with pytest.raises(ValueError) as caught:
+        from_json(data)
+    assert str(caught.value) == message

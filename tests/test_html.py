@@ -100,10 +100,14 @@ def test_embedded_data_is_the_documented_json(protocol: Alignment) -> None:
         "tgt_lang",
         "model",
         "presplit",
+        "encoding",
+        "input_format",
+        "replace_invalid_utf8",
         "calibrated",
         "beads",
     }
     assert (data["src_lang"], data["tgt_lang"], data["presplit"], data["calibrated"]) == ("en", "es", False, True)
+    assert (data["encoding"], data["input_format"], data["replace_invalid_utf8"]) == (None, None, False)
     assert data["source"] == str(protocol.source.document.path.absolute())
     assert data["beads"][0] == {
         "src": [0],

@@ -41,12 +41,12 @@ from paralign import review_schema as schema
 from paralign.documents import read_document
 from paralign.documents.archive import ZIP_MAGIC, Archive
 from paralign.errors import InputError
-from paralign.export import xlsx
+from paralign.export import tsv, xlsx
 from paralign.footnotes import pair_anchors
 from paralign.ladder import BeadPair
 from paralign.languages import language_tag
 from paralign.model import Alignment, Bead, Document, Segmentation
-from paralign.read import read_presplit
+from paralign.read import InvalidUtf8, read_presplit
 from paralign.verify import language_mismatch
 
 #: A sheet larger than this is not a sheet: a 100,000-sentence pair makes a TSV of about 40 MB.
@@ -103,8 +103,8 @@ def load_corrections(path: Path | str, allow_language_mismatch: bool = False) ->
         text = _decoded(path, data)
         sheet = _parse_json(path, text) if text.lstrip()[:1] in ("{", "[") else _parse_tsv(path, text)
     review = sheet.review
-    source = _document(path, review.source, _language(path, review.src_lang), review.source_sha256, review.presplit)
-    target = _document(path, review.target, _language(path, review.tgt_lang), review.target_sha256, review.presplit)
+    source = _document(path, review.source, _language(path, review.src_lang), review.source_sha256, review)
+    target = _document(path, review.target, _language(path, review.tgt_lang), review.target_sha256, review)
     mismatches = [m for m in (language_mismatch(source, "source"), language_mismatch(target, "target")) if m]
     if mismatches and not allow_language_mismatch:
         raise mismatches[0]
@@ -125,6 +125,7 @@ def load_corrections(path: Path | str, allow_language_mismatch: bool = False) ->
         presplit=review.presplit,
         warnings=tuple(unchecked + repairs + [str(m) for m in mismatches]),
         calibrated=review.calibrated,
+        reading=review.reading,
     )
 
 
@@ -309,6 +310,12 @@ def _tsv_header(path: Path, line: str) -> schema.Review:
             int(fields[schema.VERSION]) if fields[schema.VERSION].isdigit() else fields[schema.VERSION]
         )
     data[schema.PRESPLIT] = _header_flag(path, fields, schema.PRESPLIT, {"yes": True, "no": False}, False)
+    if schema.ENCODING in fields:
+        data[schema.ENCODING] = schema.unescape(fields[schema.ENCODING])
+    # input_format is passed as written: the schema checks it against the readers.
+    data[schema.REPLACE_INVALID_UTF8] = _header_flag(
+        path, fields, tsv.INVALID_UTF8, {tsv.REPLACE: True, "refuse": False}, False
+    )
     data[schema.CALIBRATED] = _header_flag(path, fields, "confidence", {"uncalibrated": False}, True)
     data[schema.BEADS] = []
     try:
@@ -420,7 +427,7 @@ def _language(path: Path, code: str) -> str:
         raise InputError(path, str(error)) from None
 
 
-def _document(sheet: Path, recorded: Path, lang: str, sha256: str | None, presplit_input: bool) -> Document:
+def _document(sheet: Path, recorded: Path, lang: str, sha256: str | None, review: schema.Review) -> Document:
     """The text the sheet names, read as the original run did, and still the text that was aligned.
 
     Looked for beside the sheet first (so a folder moved or mailed whole
@@ -430,11 +437,11 @@ def _document(sheet: Path, recorded: Path, lang: str, sha256: str | None, prespl
     found = [candidate for candidate in _candidates(recorded, sheet) if _is_file(candidate)]
     if not found:
         raise InputError(recorded, f"no such file (named by {sheet.name}; looked beside it and where it was aligned)")
-    first = _read(found[0], lang, presplit_input)
+    first = _read(found[0], lang, review)
     if sha256 is None or schema.text_sha256(first.text) == sha256:
         return first
     for candidate in found[1:]:
-        document = _read(candidate, lang, presplit_input)
+        document = _read(candidate, lang, review)
         if schema.text_sha256(document.text) == sha256:
             return document
     actual = schema.text_sha256(first.text)
@@ -466,8 +473,13 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def _read(path: Path, lang: str, presplit_input: bool) -> Document:
-    return read_presplit(path, lang) if presplit_input else read_document(path, lang)
+def _read(path: Path, lang: str, review: schema.Review) -> Document:
+    """The text read with the options the sheet recorded (encoding, reader, invalid UTF-8), as the run did."""
+    options = review.reading
+    errors: InvalidUtf8 = "replace" if options.replace_invalid_utf8 else "strict"
+    if review.presplit:
+        return read_presplit(path, lang, options.encoding, errors)
+    return read_document(path, lang, options.encoding, errors, options.input_format)
 
 
 def _segmented(document: Document, presplit_input: bool) -> Segmentation:

@@ -175,12 +175,34 @@ class FootnotePair:
 
 
 @dataclass(frozen=True)
+class ReadOptions:
+    """How the two texts were read, besides their languages and ``presplit``: what a rebuild must repeat.
+
+    A sheet records them, so ``paralign export`` reads the texts back exactly
+    as the run that aligned them did: a text forced to KOI8-R, or a ``.txt``
+    read as Markdown, would otherwise decode or parse to another text, and the
+    sheet's hash would call it changed.
+
+    Attributes:
+        encoding: the encoding forced for both texts (``--encoding``); ``None``: detected.
+        input_format: the reader forced for both (``--input-format``, an
+            ``InputFormat`` value); ``None``: told from each file's content.
+        replace_invalid_utf8: invalid UTF-8 sequences were replaced with U+FFFD
+            (``--replace-invalid-utf8``) instead of refused.
+    """
+
+    encoding: str | None = None
+    input_format: str | None = None
+    replace_invalid_utf8: bool = False
+
+
+@dataclass(frozen=True)
 class Alignment:
     """The result of the whole job: two segmented texts, beads and note pairs.
 
     ``footnote_problems`` lists markers that could not be paired or that pair
-    out of order, in words a translator can act on. ``model_name`` and
-    ``presplit`` record how it was made, so exports can say so and a
+    out of order, in words a translator can act on. ``model_name``,
+    ``presplit`` and ``reading`` record how it was made, so exports can say so and a
     corrected sheet can be rebuilt the same way. ``calibrated`` is False
     when confidences are raw posteriors (non-default aligner settings, for
     which the calibration was not fitted). ``warnings`` holds what a
@@ -197,6 +219,7 @@ class Alignment:
     presplit: bool = False
     warnings: tuple[str, ...] = ()
     calibrated: bool = True
+    reading: ReadOptions = ReadOptions()
 
     def __post_init__(self) -> None:
         check_beads(self.beads, len(self.source.sentences), len(self.target.sentences))

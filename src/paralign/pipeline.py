@@ -20,7 +20,7 @@ from paralign.embed import DEFAULT_MODEL, Embedder, OnDemandEmbedder
 from paralign.errors import NotATranslation
 from paralign.features import segmentation_features
 from paralign.footnotes import pair_anchors
-from paralign.model import Alignment, Bead, Segmentation
+from paralign.model import Alignment, Bead, ReadOptions, Segmentation
 from paralign.passes import StageProgress
 from paralign.read import InvalidUtf8, read_presplit
 from paralign.search import best_path
@@ -114,7 +114,8 @@ def align_texts(
     repairs = [f"{d.path}: {w}" for d in (source.document, target.document) for w in d.warnings]
     cache = list(embedder.warnings) if isinstance(embedder, CachedEmbedder) else []
     doubts += [problem for problem in (same, low) if problem]
-    return replace(alignment, warnings=tuple(repairs + cache + doubts))
+    reading = ReadOptions(encoding, InputFormat(input_format).value if input_format else None, replace_invalid_utf8)
+    return replace(alignment, warnings=tuple(repairs + cache + doubts), reading=reading)
 
 
 def align_segmentations(

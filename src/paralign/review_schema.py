@@ -18,6 +18,9 @@ below are the only copy::
       "tgt_lang": "es",
       "model": "use-multilingual-v3",                # how it was aligned (may be "")
       "presplit": false,                             # true: one sentence per line input
+      "encoding": null,                              # forced with --encoding, else null (detected)
+      "input_format": null,                          # forced with --input-format ("md" …), else null
+      "replace_invalid_utf8": false,                 # true: read with --replace-invalid-utf8
       "calibrated": true,                            # false: confidences are raw posteriors
       "beads": [
         {"src": [0], "tgt": [], "confidence": 0.9912, "kind": "1-0", "reviewed": false},
@@ -45,6 +48,7 @@ sheet from one of paralign 0.1, whose values are read as written.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import urllib.parse
@@ -52,7 +56,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from paralign.model import Alignment, Bead
+from paralign.documents import InputFormat
+from paralign.model import Alignment, Bead, ReadOptions
 
 VERSION = "version"
 SOURCE = "source"
@@ -63,6 +68,9 @@ SRC_LANG = "src_lang"
 TGT_LANG = "tgt_lang"
 MODEL = "model"
 PRESPLIT = "presplit"
+ENCODING = "encoding"
+INPUT_FORMAT = "input_format"
+REPLACE_INVALID_UTF8 = "replace_invalid_utf8"
 CALIBRATED = "calibrated"
 BEADS = "beads"
 #: Keys of one bead.
@@ -82,6 +90,8 @@ CONFIDENCE_DIGITS = 4
 MAX_NUMBER_DIGITS = 9
 #: Characters a stored path or model name may have (after unescaping): far beyond any real path.
 MAX_NAME_CHARS = 4096
+#: Characters an encoding's name may have: Python's longest alias is under 30.
+MAX_CODEC_CHARS = 64
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,7 @@ class Review:
     source_sha256: str | None = None
     target_sha256: str | None = None
     calibrated: bool = True
+    reading: ReadOptions = ReadOptions()
 
 
 def text_sha256(text: str) -> str:
@@ -155,6 +166,7 @@ def review_of(alignment: Alignment) -> Review:
         text_sha256(source.text),
         text_sha256(target.text),
         alignment.calibrated,
+        alignment.reading,
     )
 
 
@@ -170,6 +182,9 @@ def to_json(review: Review) -> dict[str, object]:
         TGT_LANG: review.tgt_lang,
         MODEL: escape(review.model),
         PRESPLIT: review.presplit,
+        ENCODING: review.reading.encoding,
+        INPUT_FORMAT: review.reading.input_format,
+        REPLACE_INVALID_UTF8: review.reading.replace_invalid_utf8,
         CALIBRATED: review.calibrated,
         BEADS: [
             {
@@ -187,8 +202,9 @@ def to_json(review: Review) -> dict[str, object]:
 def from_json(data: object) -> Review:
     """A parsed review JSON back as a ``Review``, every value's type checked.
 
-    ``model`` (default ``""``), ``presplit`` (default false), ``calibrated``
-    (default true), a bead's ``confidence`` (default ``CONFIRMED``) and
+    ``model`` (default ``""``), ``presplit`` (default false), ``encoding``
+    and ``input_format`` (default null), ``replace_invalid_utf8`` (default
+    false), ``calibrated`` (default true), a bead's ``confidence`` (default ``CONFIRMED``) and
     ``reviewed`` (default false) may be missing; ``kind`` is ignored. Language
     codes and hashes are returned as written: ``corrections`` checks them
     against the registry and the texts, and beads against the sentences.
@@ -217,7 +233,33 @@ def from_json(data: object) -> Review:
         _hash(data, SOURCE_SHA256) if version == SHEET_VERSION else None,
         _hash(data, TARGET_SHA256) if version == SHEET_VERSION else None,
         _flag(data, CALIBRATED, True),
+        ReadOptions(_encoding(data), _input_format(data), _flag(data, REPLACE_INVALID_UTF8, False)),
     )
+
+
+def _encoding(data: Mapping[str, object]) -> str | None:
+    """The recorded ``--encoding``: null, or a codec Python knows (anything else could not read the texts)."""
+    value = data.get(ENCODING)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > MAX_CODEC_CHARS:
+        raise ValueError(f"'{ENCODING}' must be null or the name of an encoding, not {value!r:.40}")
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise ValueError(f"'{ENCODING}' is {value!r:.40}, not an encoding Python knows") from None
+    return value
+
+
+def _input_format(data: Mapping[str, object]) -> str | None:
+    """The recorded ``--input-format``: null, or one of ``documents.InputFormat``."""
+    value = data.get(INPUT_FORMAT)
+    if value is None:
+        return None
+    names = [member.value for member in InputFormat]
+    if value not in names:
+        raise ValueError(f"'{INPUT_FORMAT}' must be null or one of {', '.join(names)}, not {value!r:.40}")
+    return str(value)
 
 
 def _bead(item: object, number: int) -> Bead:

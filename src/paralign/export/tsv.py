@@ -10,7 +10,9 @@ made it (leave them alone): a row whose ``src``/``tgt`` no longer match any of
 them was edited, and is read back as reviewed with confidence 1.0.
 
 A first comment line records the input files (absolute, so the sheet exports
-from any folder) with a hash of each text, the languages and the model, so
+from any folder) with a hash of each text, the languages, the model and how
+the texts were read (``presplit``, ``encoding``, ``input_format``, ``invalid_utf8``
+when the run forced them), so
 the sheet alone is enough to rebuild every export with the notes intact, and
 ``export`` can tell when a text changed since. Its values are escaped with
 ``review_schema.escape``, so a file name with a newline or `` | `` cannot break
@@ -35,6 +37,9 @@ COLUMNS = ("source", "target", "confidence", "src", "tgt", "reviewed", "aligned_
 HEADER_SEPARATOR = " | "
 #: What the ``reviewed`` column holds for a reviewed bead.
 YES = "yes"
+#: The header's field for ``--replace-invalid-utf8`` and its value (absent: invalid UTF-8 was refused).
+INVALID_UTF8 = "invalid_utf8"
+REPLACE = "replace"
 
 
 def header_line(alignment: Alignment) -> str:
@@ -53,6 +58,12 @@ def header_line(alignment: Alignment) -> str:
     ]
     if alignment.presplit:
         fields.append(f"{schema.PRESPLIT}={YES}")
+    if alignment.reading.encoding:
+        fields.append(f"{schema.ENCODING}={schema.escape(alignment.reading.encoding)}")
+    if alignment.reading.input_format:
+        fields.append(f"{schema.INPUT_FORMAT}={alignment.reading.input_format}")
+    if alignment.reading.replace_invalid_utf8:
+        fields.append(f"{INVALID_UTF8}={REPLACE}")
     if not alignment.calibrated:
         fields.append("confidence=uncalibrated")
     return "# " + HEADER_SEPARATOR.join(fields)
