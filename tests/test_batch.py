@@ -29,6 +29,7 @@ from paralign.errors import InputError
 from paralign.export.validate import validate_tmx
 from paralign.formats import write_exports
 from paralign.model import Alignment
+from paralign.pipeline import align_texts
 
 PNG = b"\x89PNG\r\n\x1a\n\0\0\0junk"
 
@@ -124,7 +125,8 @@ def test_merged_memory_keeps_identical_units_once_with_every_document() -> None:
 def test_settings_fingerprint_changes_with_any_setting() -> None:
     base = BatchSettings("en", "es", ("tmx",))
     changed = [replace(base, formats=("tmx", "tei")), replace(base, presplit=True), replace(base, tgt_lang="fr")]
-    assert len({base.fingerprint, *(settings.fingerprint for settings in changed)}) == 4
+    changed += [replace(base, input_format="md"), replace(base, replace_invalid_utf8=True)]
+    assert len({base.fingerprint, *(settings.fingerprint for settings in changed)}) == 6
 
 
 def test_no_memory_without_aligned_pairs() -> None:
@@ -218,6 +220,24 @@ def test_batch_on_a_local_cluster_then_resumed(tmp_path: Path, client: Client, p
         "broken.en.txt": "failed",
         "peace-roadmap.en.txt": "skipped",
     }
+
+
+@pytest.mark.slow
+def test_batch_reads_files_as_the_forced_format(tmp_path: Path, client: Client, embedder: object) -> None:
+    """Markdown kept in .txt files, batch-aligned with input_format="md": the same exports as align gives."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for lang in ("en", "es"):
+        markdown = Path(__file__).parent / "data" / "documents" / f"bishkek-protocol.{lang}.md"
+        (src / f"protocol.{lang}.txt").write_bytes(markdown.read_bytes())
+    settings = BatchSettings("en", "es", ("tmx",), input_format="md")
+    run_batch(client, pair_folders(src, src, "en", "es"), (src, src), tmp_path / "out", settings)
+    assert _statuses(tmp_path / "out") == {"protocol.en.txt": "aligned"}
+    batch_tmx = (tmp_path / "out" / "protocol.en-es.tmx").read_bytes()
+    assert b"[^1]" not in batch_tmx and b"<ph" in batch_tmx  # notes as notes, not Markdown text
+    single = align_texts(src / "protocol.en.txt", src / "protocol.es.txt", model=embedder, input_format="md")  # type: ignore[arg-type]
+    (written,) = write_exports(single, tmp_path / "single", ["tmx"])
+    assert written.read_bytes() == batch_tmx
 
 
 def test_paralign_errors_survive_pickling() -> None:

@@ -104,6 +104,13 @@ _AllowLowConfidenceOption = Annotated[
         help="Go on even when a pair does not look like a translation (too few confident beads, the same text).",
     ),
 ]
+_InputFormatOption = Annotated[
+    InputFormat | None,
+    typer.Option(
+        "--input-format",
+        help="Read both files as this format instead of telling it from their bytes (md: Markdown in a .txt).",
+    ),
+]
 _ReplaceInvalidUtf8Option = Annotated[
     bool,
     typer.Option(
@@ -174,13 +181,7 @@ def align(
     tmx_notes: _TmxNotesOption = NotesMode.TAGS,
     encoding: _EncodingOption = None,
     presplit: _PresplitOption = False,
-    input_format: Annotated[
-        InputFormat | None,
-        typer.Option(
-            "--input-format",
-            help="Read both files as this format instead of telling it from their bytes (md: Markdown in a .txt).",
-        ),
-    ] = None,
+    input_format: _InputFormatOption = None,
     cache: _CacheOption = True,
     allow_low_confidence: _AllowLowConfidenceOption = False,
     allow_language_mismatch: _AllowLanguageMismatch = False,
@@ -300,8 +301,10 @@ def batch(
     model: _ModelOption = _DEFAULT_MODEL,
     encoding: _EncodingOption = None,
     presplit: _PresplitOption = False,
+    input_format: _InputFormatOption = None,
     allow_low_confidence: _AllowLowConfidenceOption = False,
     allow_language_mismatch: _AllowLanguageMismatch = False,
+    replace_invalid_utf8: _ReplaceInvalidUtf8Option = False,
     workers: Annotated[
         int | None, typer.Option(min=1, metavar="N", help="Local workers (default: one per core memory allows).")
     ] = None,
@@ -324,7 +327,7 @@ def batch(
 
         settings = BatchSettings(
             src_lang, tgt_lang, tuple(chosen), tmx_notes, model, presplit, encoding, allow_low_confidence,
-            allow_language_mismatch,
+            allow_language_mismatch, input_format.value if input_format else None, replace_invalid_utf8,
         )  # fmt: skip
         try:
             pairing, result = batch_folders((src_dir, tgt_dir), out, settings, pairs, scheduler, workers, quiet)
@@ -356,6 +359,7 @@ def review(
     tmx_notes: _TmxNotesOption = NotesMode.TAGS,
     encoding: _EncodingOption = None,
     presplit: _PresplitOption = False,
+    input_format: _InputFormatOption = None,
     cache: _CacheOption = True,
     allow_low_confidence: _AllowLowConfidenceOption = False,
     allow_language_mismatch: _AllowLanguageMismatch = False,
@@ -388,7 +392,7 @@ def review(
                 source, target, src_lang, tgt_lang, model=model, encoding=encoding, presplit_input=presplit,
                 cache_dir=default_cache_dir() if cache else None, allow_low_confidence=allow_low_confidence,
                 allow_language_mismatch=allow_language_mismatch, replace_invalid_utf8=replace_invalid_utf8,
-                progress=stages,
+                input_format=input_format, progress=stages,
             )  # fmt: skip
         _warn(alignment)
         session = ReviewSession(alignment, out, tuple(chosen), tmx_notes)

@@ -67,6 +67,8 @@ class BatchSettings:
     encoding: str | None = None
     allow_low_confidence: bool = False
     allow_language_mismatch: bool = False
+    input_format: str | None = None
+    replace_invalid_utf8: bool = False
 
     def as_json(self) -> dict[str, object]:
         return {**dataclasses.asdict(self), "formats": list(self.formats), "tmx_notes": self.tmx_notes.value}
@@ -173,6 +175,8 @@ def _aligned(task: PairTask, source: Path, target: Path, shown: dict[str, str]) 
         presplit_input=settings.presplit,
         allow_low_confidence=settings.allow_low_confidence,
         allow_language_mismatch=settings.allow_language_mismatch,
+        input_format=settings.input_format,
+        replace_invalid_utf8=settings.replace_invalid_utf8,
     )
     alignment = _relocated(alignment, Path(task.source_path), Path(task.target_path), shown)
     options = ExportOptions(tmx_notes=settings.tmx_notes)
