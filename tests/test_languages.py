@@ -97,6 +97,13 @@ def split(lang: str, text: str) -> list[str]:
             "It's just that. . . what with the boy. It rained. iPhone sales fell.",
             ["It's just that. . . what with the boy.", "It rained.", "iPhone sales fell."],
         ),
+        # Speech broken off by a dash, then another quotation: two sentences. A Spanish dialogue dash is not that.
+        (
+            "en",
+            "'I lent it to wait for His Majesty to—' 'His Majesty?' 'What?' he said.",
+            ["'I lent it to wait for His Majesty to—'", "'His Majesty?'", "'What?' he said."],
+        ),
+        ("es", "—Hola —dijo él—. ¿Vienes?", ["—Hola —dijo él—.", "¿Vienes?"]),
         # The Chinese semicolon ends a clause that translations make a sentence as often as not.
         ("zh", "他来了；她走了。", ["他来了；", "她走了。"]),
         ("ja", "彼は来た；彼女は去った。", ["彼は来た；彼女は去った。"]),

@@ -167,7 +167,8 @@ def sentence_splitter(lang: str) -> Splitter:
     spaced = script not in ("Hans", "Hant", "Jpan")
 
     def split(text: str) -> list[tuple[int, int]]:
-        return _join_continuations(text, list(tokenizer.span_tokenize(text)), language, spaced)
+        spans = _join_continuations(text, list(tokenizer.span_tokenize(text)), language, spaced)
+        return _split_interruptions(text, spans) if spaced else spans
 
     return split
 
@@ -189,11 +190,13 @@ _EXCLAMATION_THEN_LOWER = re.compile(r"[!?][\"'’”»]+$")
 
 
 def _join_continuations(text: str, spans: list[tuple[int, int]], language: str, spaced: bool) -> list[tuple[int, int]]:
-    """Undo the splits Punkt's presets make inside a sentence that reports a quotation.
+    """Undo the splits Punkt makes inside a sentence: at a pause, an abbreviation, or a quotation it reports.
 
-    Five cases, each found on real text: a bare ellipsis in Chinese or
+    Six cases, each found on real text: a bare ellipsis in Chinese or
     Japanese, a quoted exclamation or question followed by a lower-case
-    word (``'Very well!' he replied.``), a Japanese quotation and its
+    word (``'Very well!' he replied.``), a short abbreviation Punkt does not
+    know or an ellipsis followed by a lower-case word (``the Min. word
+    length``, ``that. . . what with``), a Japanese quotation and its
     quotative particle (``「…。」と言った。``), a Chinese quotation and its
     speech tag (``“…？” 汪淼问。``), and, in a spaced script, a closing quote
     glued to the word after it (Korean ``"…갑니다."라고 말했다``), where the
@@ -206,6 +209,22 @@ def _join_continuations(text: str, spans: list[tuple[int, int]], language: str, 
         else:
             joined.append((start, end))
     return joined
+
+
+#: Speech broken off by a dash and a new quotation after it ('…to his Majesty to—' 'His Majesty?'):
+#: the new quotation is a new sentence, though no full stop says so (MAC en dev: 7 such gold ends).
+_INTERRUPTION = re.compile(r"(?<=[—–][\"'’”])\s+(?=[\"'‘“])")
+
+
+def _split_interruptions(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` cut where a quotation broken off by a dash is followed by another."""
+    result: list[tuple[int, int]] = []
+    for start, end in spans:
+        for match in _INTERRUPTION.finditer(text, start, end):
+            result.append((start, match.start()))
+            start = match.end()
+        result.append((start, end))
+    return result
 
 
 def _continues(text: str, before: tuple[int, int], after: tuple[int, int], language: str, spaced: bool) -> bool:
