@@ -8,6 +8,7 @@ on separate worker processes, one of them killed, is ``test_batch_cluster.py``.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from distributed import Client
 from lxml import etree
 
 from paralign.batch.index_page import index_html
-from paralign.batch.merged_tmx import DOCUMENT_PROP, merged_tmx
+from paralign.batch.merged_tmx import DOCUMENT_PROP, merged_tmx_writer
 from paralign.batch.pairing import FilePair, pair_folders, pair_listed
 from paralign.batch.report import PairRecord
 from paralign.batch.runner import dask_client, run_batch
@@ -105,9 +106,11 @@ def _tmx(*units: tuple[str, str, str]) -> bytes:
 def test_merged_memory_keeps_identical_units_once_with_every_document() -> None:
     first = _tmx(("Hello.", "Hola.", "0.9"), ("Bye.", "Adiós.", "0.8"))
     second = _tmx(("Hello.", "Hola.", "0.7"), ("Bye.", "Chao.", "0.6"))
-    merged = merged_tmx([("a.en.txt", first), ("2019/b.en.txt", second)])
-    assert merged is not None
-    tree = etree.ElementTree(etree.fromstring(merged))
+    writer = merged_tmx_writer(lambda: [("a.en.txt", first), ("2019/b.en.txt", second)])
+    assert writer is not None
+    stream = io.BytesIO()
+    writer(stream)
+    tree = etree.ElementTree(etree.fromstring(stream.getvalue()))
     assert validate_tmx(tree) == []
     units = [
         ([seg.text for seg in tu.iter("seg")], [p.text for p in tu.iter("prop") if p.get("type") == DOCUMENT_PROP])
@@ -130,7 +133,7 @@ def test_settings_fingerprint_changes_with_any_setting() -> None:
 
 
 def test_no_memory_without_aligned_pairs() -> None:
-    assert merged_tmx([]) is None
+    assert merged_tmx_writer(lambda: []) is None
 
 
 def test_index_sorts_by_review_need_and_escapes() -> None:

@@ -13,8 +13,9 @@ exhaust Dask's retries, it is recorded as failed, like any other bad pair:
 nothing one pair does stops the batch, except a model that cannot be loaded
 at all, which would fail every pair the same way.
 
-The report, the merged memory and the index are rebuilt from the records at
-each checkpoint and at the end, each written atomically.
+The report and the index are rebuilt from the records at each checkpoint and
+at the end, each written atomically; the merged memory once, at the end,
+streamed from the pairs' stored TMX (``merged_tmx``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from urllib.parse import urlsplit
 
 from paralign import interrupts
 from paralign.batch.index_page import index_html
-from paralign.batch.merged_tmx import merged_tmx
+from paralign.batch.merged_tmx import merged_tmx_writer
 from paralign.batch.pairing import FilePair, Pairing
 from paralign.batch.report import REPORT_NAME, PairRecord, StateStore, report_bytes
 from paralign.batch.worker import (
@@ -370,16 +371,31 @@ class _Batch:
             self.client.cancel(self.futures)  # type: ignore[no-untyped-call]
 
     def checkpoint(self, finished: bool) -> BatchResult:
-        """Write the report, merged memory and index from the records so far, each atomically."""
+        """Write the report and index from the records so far, each atomically; at the end the merged memory too.
+
+        The merged memory is read back from every pair's stored TMX, so it is
+        written once, when the batch is finished (a resumed batch writes it
+        then): rebuilding it at each checkpoint would cost the client time
+        in proportion to all the pairs done, every 30 seconds.
+        """
         records = tuple(self.records[pair.key] for pair in self.pairing.pairs if pair.key in self.records)
         report = atomic_write(
             self.out / REPORT_NAME, report_bytes(records, self.pairing, self.settings, self.folders, finished)
         )
         title = f"paralign batch: {self.folders[0]} → {self.folders[1]}"
         index = atomic_write(self.out / INDEX_NAME, index_html(records, title))
-        memories = ((record, self.state.memory(_key(record))) for record in records if record.outcome == ALIGNED)
-        merged = merged_tmx((record.source, memory) for record, memory in memories if memory is not None)
-        path = atomic_write(self.out / merged_name(self.settings), merged) if merged is not None else None
+        if not finished:
+            return BatchResult(records, report, index, None)
+        aligned = [record for record in records if record.outcome == ALIGNED]
+
+        def memories() -> Iterator[tuple[str, bytes]]:
+            for record in aligned:
+                memory = self.state.memory(_key(record))
+                if memory is not None:
+                    yield record.source, memory
+
+        writer = merged_tmx_writer(memories)
+        path = commit_files({self.out / merged_name(self.settings): writer})[0] if writer is not None else None
         return BatchResult(records, report, index, path)
 
 

@@ -49,14 +49,17 @@ import secrets
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, BinaryIO
 
 from paralign.errors import ExportError
 
-__all__ = ["JOURNAL_NAME", "commit_files", "recover"]
+__all__ = ["JOURNAL_NAME", "Content", "commit_files", "recover"]
+
+#: A file of a set: its bytes, or a function that writes them into an open binary stream.
+Content = bytes | Callable[[BinaryIO], None]
 
 #: The journal of a commit in progress; its presence means "not committed".
 JOURNAL_NAME = ".paralign-journal"
@@ -76,8 +79,12 @@ class _Entry:
     backup: str | None
 
 
-def commit_files(files: Mapping[Path, bytes]) -> list[Path]:
-    """Write every ``path: data`` of one folder as one set: all new, or (on any error or interrupt) all old.
+def commit_files(files: Mapping[Path, Content]) -> list[Path]:
+    """Write every ``path: content`` of one folder as one set: all new, or (on any error or interrupt) all old.
+
+    ``content`` is the file's bytes, or a function that writes them into the
+    open temporary file (a file too large to hold in memory, such as a batch's
+    merged memory).
 
     Returns:
         The paths, in the order given.
@@ -144,7 +151,7 @@ def _locked(directory: Path) -> Iterator[int]:
         os.close(fd)  # closing the last descriptor releases the lock
 
 
-def _write_temps(files: Mapping[Path, bytes], directory: Path) -> list[_Entry]:
+def _write_temps(files: Mapping[Path, Content], directory: Path) -> list[_Entry]:
     """Step 1: every file as a fsynced temp file; on failure or interrupt none is left and no target was touched.
 
     An interrupt acts at once here (nothing is renamed yet), and may land
@@ -155,9 +162,9 @@ def _write_temps(files: Mapping[Path, bytes], directory: Path) -> list[_Entry]:
     entries: list[_Entry] = []
     tag = secrets.token_hex(4)
     try:
-        for path, data in files.items():
+        for path, content in files.items():
             try:
-                temp = _write_temp(directory, path.name, data, tag)
+                temp = _write_temp(directory, path.name, content, tag)
             except OSError as error:
                 raise ExportError(path, f"cannot be written ({_reason(error)}); no export was changed") from None
             entries.append(_Entry(path.name, temp.name, None))
@@ -169,11 +176,14 @@ def _write_temps(files: Mapping[Path, bytes], directory: Path) -> list[_Entry]:
     return entries
 
 
-def _write_temp(directory: Path, name: str, data: bytes, tag: str) -> Path:
+def _write_temp(directory: Path, name: str, content: Content, tag: str) -> Path:
     handle, temp = tempfile.mkstemp(prefix=f".{name}.{tag}.", suffix=_TEMP_SUFFIX, dir=directory)
     try:
         with open(handle, "wb") as stream:
-            stream.write(data)
+            if isinstance(content, bytes):
+                stream.write(content)
+            else:
+                content(stream)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp, 0o644)
