@@ -4,7 +4,8 @@ The workers share this machine but the batch treats them as remote: files go
 to them as bytes, exports come back as bytes. One worker is killed (SIGKILL)
 mid-batch; the batch must still end every pair exactly once, with exports
 identical to single ``paralign align`` runs. Then the same command again
-skips every finished pair.
+skips every finished pair. And the client itself is killed (SIGKILL) once a
+pair is recorded: the same command again redoes only the rest.
 """
 
 from __future__ import annotations
@@ -180,3 +181,48 @@ def test_batch_on_a_scheduler_survives_a_killed_worker_and_resumes(
         "broken.en.txt": "failed",
     }
     assert (out / "batch.en-es.tmx").read_bytes() == merged
+
+
+def test_a_killed_batch_client_resumes_where_it_stopped(
+    tmp_path: Path, cluster: tuple[str, list[subprocess.Popen[bytes]]]
+) -> None:
+    """SIGKILL the client once a pair is recorded: the same command again redoes only what was not recorded."""
+    address, _ = cluster
+    src = _folder(tmp_path / "in")
+    out = tmp_path / "out"
+    state = out / ".paralign-batch"
+    command = [str(BIN / "paralign"), "batch", str(src), str(src), "--out", str(out), "--scheduler", address]
+    command += ["--format", "tmx,tei", "-q"]
+    with Client(address, timeout=30) as observer:
+        observer.wait_for_workers(2, timeout=120)
+    batch = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(lambda: state.is_dir() and any(state.glob("*.json")), "a first recorded pair")
+        batch.kill()
+    finally:
+        batch.kill()
+        batch.wait()
+    recorded = {path.stem for path in state.glob("*.json")}
+    assert 1 <= len(recorded) < 6 and batch.returncode == -9
+
+    again = _paralign(*command[1:])
+    assert again.returncode == 3, again.stderr
+    records = _report(out)  # every pair exactly once
+    statuses = {source: record["status"] for source, record in records.items()}
+    assert set(statuses) == {
+        *(f"{year}/bishkek-protocol.en.txt" for year in COPIES),
+        "bishkek-protocol.en.txt",
+        "broken.en.txt",
+        "peace-roadmap.en.txt",
+    }
+    skipped = {source for source, status in statuses.items() if status == "skipped"}
+    assert skipped and len(skipped) <= len(recorded)  # a recorded failure is tried again; nothing else is
+    assert statuses["broken.en.txt"] == "failed"
+    protocol_exports = {(folder / f"{STEM}.tmx").read_bytes() for folder in (out, *(out / year for year in COPIES))}
+    assert len(protocol_exports) == 1  # the same pair, aligned before or after the kill, exported identically
+    memory = etree.parse(str(out / "batch.en-es.tmx"))
+    assert validate_tmx(memory) == []
+    documents = {"bishkek-protocol.en.txt", *(f"{year}/bishkek-protocol.en.txt" for year in COPIES)}
+    for unit in memory.findall("body/tu"):
+        assert {prop.text for prop in unit.iter("prop") if prop.get("type") == DOCUMENT_PROP} == documents
+    assert not [path for path in out.rglob("*") if path.name.endswith((".part", ".backup", ".paralign-journal"))]
