@@ -35,6 +35,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import gold_sets
+
 from paralign import ParalignError, align_texts
 from paralign.embed import SentenceTransformerEmbedder
 from paralign.ladder import BeadPair, read_ladder
@@ -67,17 +69,11 @@ class Result:
 
 
 def find_pairs(directory: Path, src: str, tgt: str) -> list[Pair]:
-    """Every ``NAME.src`` / ``NAME.tgt`` pair in ``directory`` that has a gold ladder beside it."""
-    pairs = []
-    for source in sorted(directory.glob(f"*.{src}")):
-        stem = source.with_suffix("")
-        golds = [stem.with_suffix(f".{ext}") for ext in (src + tgt, "gold", "align")]
-        gold = next((path for path in golds if path.exists()), None)
-        if gold is not None and stem.with_suffix(f".{tgt}").exists():
-            pairs.append(Pair(stem.name, source, stem.with_suffix(f".{tgt}"), read_ladder(gold)))
-    if not pairs:
-        raise SystemExit(f"{directory}: no NAME.{src} / NAME.{tgt} pairs with a gold ladder")
-    return pairs
+    """Every document of a set (``gold_sets``), its gold ladder read."""
+    return [
+        Pair(source.with_suffix("").name, source, target, read_ladder(gold))
+        for source, target, gold in gold_sets.documents(directory, src, tgt)
+    ]
 
 
 def kind(bead: BeadPair) -> str:
@@ -180,15 +176,7 @@ def evaluate(title: str, pairs: list[Pair], src: str, tgt: str, embedder: Senten
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument(
-        "--set",
-        dest="sets",
-        nargs=3,
-        action="append",
-        metavar=("DIR", "SRC", "TGT"),
-        help="a directory of NAME.SRC, NAME.TGT and gold NAME.SRCTGT|.gold|.align; repeatable "
-        "(default: ../shared/bench/text-berg-dev de fr)",
-    )
+    gold_sets.add_set_option(parser, "../shared/bench/text-berg-dev de fr")
     args = parser.parse_args()
     sets = args.sets or [[str(DEFAULT_BENCH), "de", "fr"]]
     started = time.perf_counter()

@@ -54,6 +54,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import gold_sets
+
 from paralign import Alignment, ParalignError, align_texts
 from paralign.embed import SentenceTransformerEmbedder
 from paralign.ladder import BeadPair, read_ladder
@@ -141,17 +143,11 @@ def raw_pair(name: str, source: Path, target: Path, gold: list[BeadPair], src: s
 
 
 def find_pairs(directory: Path, src: str, tgt: str, size: int) -> list[RawPair]:
-    pairs = []
-    for source in sorted(directory.glob(f"*.{src}")):
-        stem = source.with_suffix("")
-        golds = [stem.with_suffix(f".{ext}") for ext in (src + tgt, "gold", "align")]
-        gold = next((path for path in golds if path.exists()), None)
-        if gold is not None and stem.with_suffix(f".{tgt}").exists():
-            target = stem.with_suffix(f".{tgt}")
-            pairs.append(raw_pair(stem.name, source, target, read_ladder(gold), src, tgt, size))
-    if not pairs:
-        raise SystemExit(f"{directory}: no NAME.{src} / NAME.{tgt} pairs with a gold ladder")
-    return pairs
+    """Every document of a set (``gold_sets``), rebuilt as raw paragraphs of about ``size`` source sentences."""
+    return [
+        raw_pair(source.with_suffix("").name, source, target, read_ladder(gold), src, tgt, size)
+        for source, target, gold in gold_sets.documents(directory, src, tgt)
+    ]
 
 
 def gold_indices(text: str, start: int, end: int, spans: list[Span]) -> set[int]:
@@ -249,15 +245,7 @@ def evaluate(title: str, pairs: list[RawPair], src: str, tgt: str, embedder: Sen
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument(
-        "--set",
-        dest="sets",
-        nargs=3,
-        action="append",
-        metavar=("DIR", "SRC", "TGT"),
-        help="a directory of NAME.SRC, NAME.TGT and gold NAME.SRCTGT|.gold|.align; repeatable "
-        "(default: ../data/mac-dev and ../data/mac-test, zh en)",
-    )
+    gold_sets.add_set_option(parser, "../data/mac-dev and ../data/mac-test, zh en")
     parser.add_argument("--paragraph", type=int, default=5, help="source sentences per paragraph (default 5)")
     args = parser.parse_args()
     started = time.perf_counter()
