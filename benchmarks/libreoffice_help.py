@@ -100,9 +100,10 @@ def paragraphs(page: Path) -> dict[str, str]:
 def one_sentence(text: str, lang: str) -> bool:
     """Whether ``text`` ends with a sentence-final mark and has no other sentence end inside."""
     final = _FINAL[lang]
-    if not re.search(final + _CLOSERS + r"$", text):
+    end = re.search(final + _CLOSERS + r"$", text)
+    if end is None:
         return False
-    inside = text[: re.search(final + _CLOSERS + r"$", text).start()]  # type: ignore[union-attr]
+    inside = text[: end.start()]
     if lang in ("en", "ko"):
         # A mark followed by a space and a capital, digit or Hangul (an opening bracket or quote
         # may stand before it) starts a new sentence.
@@ -111,6 +112,7 @@ def one_sentence(text: str, lang: str) -> bool:
 
 
 def module_document(root: Path, lang: str, module: str) -> Document:
+    """The one-sentence pairs of every page of ``module`` that exists in English and in ``lang``, in page order."""
     pairs = []
     english_pages = sorted((root / "en-US" / module).glob("*.html"))
     for english_page in english_pages:
