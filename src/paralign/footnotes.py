@@ -85,9 +85,10 @@ def detect_anchors(document: Document) -> tuple[MarkerStyle | None, list[Footnot
     Each style's candidates are filtered to the longest increasing run of note
     numbers (gaps of a few allowed, for notes a translation dropped); the style
     with the most surviving markers wins. A lone bare number after a full stop
-    and a space is no run at all (``. 8 x 8 cells``), so it is not a note. A document whose format marks its
-    notes (``Document.native_anchors``: Word, ODF, HTML, Markdown) has them
-    already, so nothing is guessed: they are returned as they are, with no style.
+    and a space is no run at all (``. 8 x 8 cells``), so it is not a note. A
+    document whose format marks its notes (``Document.native_anchors``: Word,
+    ODF, HTML, Markdown) has them already, so nothing is guessed: they are
+    returned as they are, with no style.
     """
     if document.native_anchors:
         return None, list(document.native_anchors)

@@ -11,9 +11,9 @@ them was edited, and is read back as reviewed with confidence 1.0.
 
 A first comment line records the input files (absolute, so the sheet exports
 from any folder) with a hash of each text, the languages, the model and how
-the texts were read (``presplit``, ``encoding``, ``input_format``, ``invalid_utf8``
-when the run forced them), so
-the sheet alone is enough to rebuild every export with the notes intact, and
+the texts were read (``presplit``, ``encoding``, ``input_format``,
+``invalid_utf8`` when the run forced them), so the sheet alone is enough to
+rebuild every export with the notes intact, and
 ``export`` can tell when a text changed since. Its values are escaped with
 ``review_schema.escape``, so a file name with a newline or `` | `` cannot break
 it. Note markers appear as literal text.
@@ -58,11 +58,11 @@ def header_line(alignment: Alignment) -> str:
     ]
     if alignment.presplit:
         fields.append(f"{schema.PRESPLIT}={YES}")
-    if alignment.reading.encoding:
-        fields.append(f"{schema.ENCODING}={schema.escape(alignment.reading.encoding)}")
-    if alignment.reading.input_format:
-        fields.append(f"{schema.INPUT_FORMAT}={alignment.reading.input_format}")
-    if alignment.reading.replace_invalid_utf8:
+    if review.reading.encoding:
+        fields.append(f"{schema.ENCODING}={schema.escape(review.reading.encoding)}")
+    if review.reading.input_format:
+        fields.append(f"{schema.INPUT_FORMAT}={review.reading.input_format}")
+    if review.reading.replace_invalid_utf8:
         fields.append(f"{INVALID_UTF8}={REPLACE}")
     if not alignment.calibrated:
         fields.append("confidence=uncalibrated")
