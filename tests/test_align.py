@@ -112,7 +112,15 @@ def test_search_only_settings_stay_calibrated() -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("temperature", 0.0), ("neighbours", 0), ("skip_cost", -1.0), ("junk_skip_factor", 1.5), ("band", 0)],
+    [
+        ("temperature", 0.0),
+        ("neighbours", 0),
+        ("skip_cost", -1.0),
+        ("junk_skip_factor", 1.5),
+        ("band", 0),
+        ("direction_floor", 1.5),
+        ("direction_weight", -1.0),
+    ],
 )
 def test_config_rejects_nonsense(field: str, value: float) -> None:
     with pytest.raises(ValueError, match=field):
@@ -179,3 +187,37 @@ def test_a_heading_is_never_merged_with_the_paragraph_after_it(rng: np.random.Ge
     split = align(dataclasses.replace(source, features=features), side(target))
     assert all(not (0 in bead.src and 1 in bead.src) for bead in split)
     check_beads(split, 6, 5)
+
+
+@pytest.mark.parametrize(("glued", "belongs"), [(2, False), (4, True)])
+def test_a_glued_sentence_pays_unless_it_moves_the_window_towards_the_translation(glued: int, belongs: bool) -> None:
+    """The direction cue: source sentence 2 is glued to sentence 1 and moves their window a little.
+
+    Target sentence 1 says what source 1 says plus something (axis 4). Glued
+    sentence along axis 4 moves the window towards it and costs nothing; along
+    axis 2 (a sentence the translator dropped) it moves the window away, and
+    the 2-1 bead pays ``direction_weight × (direction_floor − cos)``.
+    """
+    axes = np.eye(6, 16, dtype=np.float32)
+    source_vectors = np.stack([axes[0], axes[1], axes[glued], axes[3]])
+    windows = [w.copy() for w in approximate_windows(source_vectors, AlignConfig().max_bead_size - 1)]
+    window = unit(axes[1] + 0.25 * axes[glued])
+    windows[1][1] = window
+    source = SideEmbeddings(tuple(windows), SideFeatures.plain(np.full(4, 100.0)))
+    translation = unit(axes[1] + 0.3 * axes[4])
+    target = side(np.stack([axes[0], translation, axes[3]]))
+
+    def cost(config: AlignConfig) -> float:
+        scorer = Scorer.build(source, target, Region.full(4, 3), config)
+        return float(scorer.block_costs(slice(1, 2), 2, slice(1, 2), 1)[0, 0])
+
+    added, way = window - axes[1], translation - axes[1]
+    direction = float(added @ way / np.linalg.norm(added) / np.linalg.norm(way))
+    config = AlignConfig()
+    paid = cost(config) - cost(dataclasses.replace(config, direction_weight=0.0))
+    if belongs:
+        assert direction > 0.9
+        assert paid == 0.0
+    else:
+        assert direction < 0.1
+        assert paid == pytest.approx(config.direction_weight * (config.direction_floor - direction), abs=1e-5)

@@ -35,6 +35,15 @@ class AlignConfig:
             better without one of its end sentences: a sentence the
             translator dropped, glued to a neighbour, makes the match worse,
             while a sentence that belongs to the bead makes it better.
+        direction_weight: cost per unit by which a merged bead's worst
+            direction falls below ``direction_floor``. The direction of an
+            end sentence is the cosine between what it adds to the window
+            and the way from the window without it to the other side: a
+            sentence that belongs moves the window towards its translation,
+            one the translator dropped moves it anywhere, and that holds
+            however little a short sentence moves a long window.
+        direction_floor: the direction from which a member counts as
+            belonging (costs nothing).
         junk_skip_factor: skip cost of a line with no word in it (OCR
             debris such as ``h * "``), as a share of ``skip_cost``.
         temperature: softness of the posterior.
@@ -51,6 +60,8 @@ class AlignConfig:
     neighbours: int = 8
     number_weight: float = 0.6
     member_weight: float = 2.0
+    direction_weight: float = 3.0
+    direction_floor: float = 0.1
     junk_skip_factor: float = 0.5
     temperature: float = 0.15
     band: int = 10
@@ -99,6 +110,8 @@ _RULES: dict[str, _Rule] = {
     "neighbours": _int_at_least(1),
     "number_weight": _non_negative(),
     "member_weight": _non_negative(),
+    "direction_weight": _non_negative(),
+    "direction_floor": ("a number in [-1, 1]", lambda value: isinstance(value, (int, float)) and -1 <= value <= 1),
     "junk_skip_factor": ("a number in (0, 1]", lambda value: isinstance(value, (int, float)) and 0 < value <= 1),
     "temperature": _positive(),
     "band": _int_at_least(1),

@@ -3,7 +3,7 @@
 How a bead of ``a`` source and ``b`` target sentences is priced (lower is better)::
 
     cost(bead) = (a + b) / 2 * distance + length_penalty + shape_penalty
-                 + number_penalty + block_penalty + member_penalty
+                 + number_penalty + block_penalty + member_penalty + direction_penalty
     distance   = (1 - cos(x, y)) / (1 - (knn(x) + knn(y)) / 2)
 
 ``knn(x)`` is the mean similarity of window ``x`` to its ``neighbours``
@@ -13,8 +13,11 @@ cancels "hub" sentences that are close to everything and rewards a pair
 that stands out from its local competitors, which matters in a text that
 keeps talking about the same mountains. Leaving a sentence unaligned costs
 ``skip_cost``, less for word-less lines (OCR debris, stray captions), which
-translators and gold standards leave unaligned. A bead across a heading
-edge is impossible (infinite cost): a heading is its own bead.
+translators and gold standards leave unaligned. A merged bead also pays
+when one of its end sentences seems not to belong: when the bead matches
+better without it (``member_penalty``), or when what it adds to the window
+does not point towards the other side (``direction_penalty``). A bead across
+a heading edge is impossible (infinite cost): a heading is its own bead.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ BLOCK_ROWS = 32
 #: Smoothing of the length ratio, in characters: two short lines (a heading,
 #: a caption) differ in length by chance more than two paragraphs do.
 _LENGTH_SMOOTHING = 10.0
+
+#: Shortest step between two embeddings whose direction is read; below it a sentence adds nothing.
+_MIN_SPAN = 1e-4
 
 #: Floor of the margin normaliser: a window whose neighbours are all near
 #: copies of it (a repeated line) would otherwise divide by almost nothing.
@@ -126,32 +132,54 @@ class Scorer:
         )
         if config.number_weight:
             cost += config.number_weight * self._number_mismatch(rows, a, cols, b)
-        if config.member_weight and size > 2:
-            cost += config.member_weight * self._member_deficit(rows, a, cols, b, similarity)
+        if size > 2 and (config.member_weight or config.direction_weight):
+            deficit, direction = self._member_cues(rows, a, cols, b, similarity)
+            cost += config.member_weight * deficit
+            cost += config.direction_weight * np.maximum(0.0, config.direction_floor - direction)
         across_heading = (self.src_headings[i + a - 1] > self.src_headings[i]) | (
             self.tgt_headings[j + b - 1] > self.tgt_headings[j]
         )
         return np.where(across_heading, np.inf, cost)
 
-    def _member_deficit(self, rows: slice, a: int, cols: slice, b: int, similarity: np.ndarray) -> np.ndarray:
-        """How much better the bead matches without one of its end sentences (0 when every member adds to it).
+    def _member_cues(
+        self, rows: slice, a: int, cols: slice, b: int, similarity: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Two tests of the end sentences of a merged bead: the deficit, and the worst direction.
 
-        A sentence that belongs to a merged bead makes the match better; one
-        the translator dropped, glued to a neighbour, makes it worse.
+        *Deficit*: how much better the bead matches without one of its end
+        sentences (0 when every member adds to it). A sentence that belongs
+        makes the match better; one the translator dropped, glued to a
+        neighbour, makes it worse.
+
+        *Direction*: for each end sentence, the cosine between what it adds
+        to the window (the window minus the window without it) and the way
+        from the window without it to the other side's window; the lowest
+        over the bead's end sentences. A sentence that belongs moves the
+        window towards its translation; one that was dropped moves it
+        anywhere. Unlike the deficit this does not depend on how far the
+        sentence moves the window, so a short sentence glued to a long
+        neighbour, which moves it by a few hundredths, is judged as well.
         """
         deficit = np.zeros_like(similarity)
+        direction = np.full_like(similarity, np.inf)
         n_rows, n_cols = similarity.shape
         if a > 1:
-            tgt_windows = rows32(self.tgt.windows[b - 1][cols])
+            windows = rows32(self.src.windows[a - 1][rows])
+            others = rows32(self.tgt.windows[b - 1][cols])
             for first in (rows.start, rows.start + 1):
-                sub = rows32(self.src.windows[a - 2][first : first + n_rows]) @ tgt_windows.T
+                without = rows32(self.src.windows[a - 2][first : first + n_rows])
+                sub = without @ others.T
                 deficit = np.maximum(deficit, sub - similarity)
+                direction = np.minimum(direction, _turn(windows, without, others, similarity, sub))
         if b > 1:
-            src_windows = rows32(self.src.windows[a - 1][rows])
+            windows = rows32(self.tgt.windows[b - 1][cols])
+            others = rows32(self.src.windows[a - 1][rows])
             for first in (cols.start, cols.start + 1):
-                sub = src_windows @ rows32(self.tgt.windows[b - 2][first : first + n_cols]).T
-                deficit = np.maximum(deficit, sub - similarity)
-        return deficit
+                without = rows32(self.tgt.windows[b - 2][first : first + n_cols])
+                sub = without @ others.T
+                deficit = np.maximum(deficit, (sub - similarity.T).T)
+                direction = np.minimum(direction, _turn(windows, without, others, similarity.T, sub).T)
+        return deficit, direction
 
     def _number_mismatch(self, rows: slice, a: int, cols: slice, b: int) -> np.ndarray:
         """Jaccard distance between the numbers of the two sides; 0 when neither has any.
@@ -171,6 +199,26 @@ class Scorer:
             union = src_count[src_some, None] + tgt_count[None, tgt_some] - shared
             result[np.ix_(src_some, tgt_some)] = 1.0 - shared / np.maximum(union, 1.0)
         return result
+
+
+def _turn(
+    windows: np.ndarray, without: np.ndarray, others: np.ndarray, similarity: np.ndarray, sub: np.ndarray
+) -> np.ndarray:
+    """``cos(w - v, y - v)`` for every window ``w`` (row), its sub-window ``v`` and every other-side window ``y``.
+
+    Built from the products the deficit already has (``similarity`` = w·y,
+    ``sub`` = v·y), so it costs a few dot products per row. A sub-window
+    equal to its window (an empty sentence) adds no direction: 0.
+    """
+    wv = np.einsum("rd,rd->r", windows, without)
+    vv = np.einsum("rd,rd->r", without, without)
+    ww = np.einsum("rd,rd->r", windows, windows)
+    yy = np.einsum("cd,cd->c", others, others)
+    added = np.sqrt(np.maximum(ww + vv - 2.0 * wv, 0.0))
+    way = np.sqrt(np.maximum(yy[None, :] + vv[:, None] - 2.0 * sub, _MIN_SPAN**2))
+    along = (similarity - sub) - (wv - vv)[:, None]
+    moved = added > _MIN_SPAN
+    return np.where(moved[:, None], along / (np.maximum(added, _MIN_SPAN)[:, None] * way), 0.0)
 
 
 def _window_bags(bags: np.ndarray, max_window: int) -> tuple[np.ndarray, ...]:
