@@ -93,7 +93,7 @@ def test_banded_search_matches_the_full_matrix(rng: np.random.Generator) -> None
     assert differences.max() < 0.2
 
 
-@pytest.mark.parametrize(("posterior", "confidence"), [(0.0, 0.0), (0.37, 0.5), (0.945, 0.8), (1.0, 1.0)])
+@pytest.mark.parametrize(("posterior", "confidence"), [(0.0, 0.0), (0.36, 0.5), (0.945, 0.8), (1.0, 1.0)])
 def test_default_settings_are_calibrated_at_the_fitted_knots(posterior: float, confidence: float) -> None:
     beads, calibrated = calibrate([Bead((0,), (0,), posterior)], AlignConfig())
     assert calibrated
