@@ -104,12 +104,24 @@ def bertalign(
 
 
 def _boundaries(beads: list[BeadPair]) -> set[tuple[int, int]]:
-    """Where each bead ends, as (source, target) sentence counts so far."""
-    ends, s, t = set(), 0, 0
-    for src, tgt in beads:
-        s, t = s + len(src), t + len(tgt)
-        ends.add((s, t))
-    return ends
+    """Points ``(source, target)`` that cut the beads, in their order, cleanly: each bead wholly before or after.
+
+    Read from positions, not counts, so a gold ladder that leaves a sentence
+    out or has a bead with a gap (a caption inside a sentence) still has
+    clean points after it.
+    """
+    before_src = before_tgt = 0
+    after_src, after_tgt = [sys.maxsize] * (len(beads) + 1), [sys.maxsize] * (len(beads) + 1)
+    for k in range(len(beads) - 1, -1, -1):
+        src, tgt = beads[k]
+        after_src[k] = min(after_src[k + 1], min(src, default=sys.maxsize))
+        after_tgt[k] = min(after_tgt[k + 1], min(tgt, default=sys.maxsize))
+    points = set()
+    for k, (src, tgt) in enumerate(beads):
+        before_src, before_tgt = max(before_src, max(src, default=-1) + 1), max(before_tgt, max(tgt, default=-1) + 1)
+        if before_src <= after_src[k + 1] and before_tgt <= after_tgt[k + 1]:
+            points.add((before_src, before_tgt))
+    return points
 
 
 def chunk_counts(gold: list[BeadPair], test: list[BeadPair], cuts: list[tuple[int, int]]) -> np.ndarray:
