@@ -182,9 +182,19 @@ def _flags(bead: Bead) -> list[str]:
         return flags
     if not bead.src or not bead.tgt:
         flags.append("gap")
-    if bead.confidence < LOW_CONFIDENCE:
+    if _shown(bead) < LOW_CONFIDENCE:
         flags.append("low")
     return flags
+
+
+def _shown(bead: Bead) -> float:
+    """The confidence as the page's data carries it (``review_schema.CONFIDENCE_DIGITS`` decimals).
+
+    Rows are written from this value, not the full one, so a row the script
+    redraws from the data rounds the same way (0.97648 would otherwise show
+    0.976 here and, from the stored 0.9765, 0.977 there).
+    """
+    return round(bead.confidence, review_schema.CONFIDENCE_DIGITS)
 
 
 def _hue(confidence: float) -> int:
@@ -342,14 +352,14 @@ def _bead_table(main: etree._Element, alignment: Alignment) -> None:
             id=f"bead-{position + 1}",
             role="row",
             tabindex="-1",
-            style=_shade(bead.confidence),
+            style=_shade(_shown(bead)),
             **{
                 "class": " ".join(classes),
                 "data-bead": str(position),
                 "data-src": " ".join(map(str, bead.src)),
                 "data-tgt": " ".join(map(str, bead.tgt)),
                 "data-kind": bead.kind,
-                "data-confidence": f"{bead.confidence:.4f}",
+                "data-confidence": f"{_shown(bead):.4f}",
                 "data-flags": " ".join(flags),
                 **({"data-reviewed": "yes"} if bead.reviewed else {}),
             },
@@ -360,7 +370,7 @@ def _bead_table(main: etree._Element, alignment: Alignment) -> None:
             _sub(kind, "span", "gap" if flag == "gap" else "low confidence", **{"class": f"badge {flag}"})
         if bead.reviewed:
             _sub(kind, "span", "reviewed", **{"class": "badge reviewed"})
-        conf = _sub(tr, "td", f"{bead.confidence:.3f}", role="cell", **{"class": "conf"})
+        conf = _sub(tr, "td", f"{_shown(bead):.3f}", role="cell", **{"class": "conf"})
         _sub(_sub(conf, "span", **{"class": "bar"}), "span")
         for side, segmentation, indices in (("src", alignment.source, bead.src), ("tgt", alignment.target, bead.tgt)):
             lang = segmentation.document.lang
