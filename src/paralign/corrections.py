@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from paralign import review_schema as schema
-from paralign.documents import read_document
+from paralign.documents import read_input
 from paralign.documents.archive import ZIP_MAGIC, Archive
 from paralign.errors import InputError
 from paralign.export import tsv, xlsx
@@ -46,7 +46,6 @@ from paralign.footnotes import pair_anchors
 from paralign.ladder import BeadPair
 from paralign.languages import language_tag
 from paralign.model import Alignment, Bead, Document, Segmentation
-from paralign.read import InvalidUtf8, read_presplit
 from paralign.verify import language_mismatch
 
 #: A sheet larger than this is not a sheet: a 100,000-sentence pair makes a TSV of about 40 MB.
@@ -475,11 +474,7 @@ def _is_file(path: Path) -> bool:
 
 def _read(path: Path, lang: str, review: schema.Review) -> Document:
     """The text read with the options the sheet recorded (encoding, reader, invalid UTF-8), as the run did."""
-    options = review.reading
-    errors: InvalidUtf8 = "replace" if options.replace_invalid_utf8 else "strict"
-    if review.presplit:
-        return read_presplit(path, lang, options.encoding, errors)
-    return read_document(path, lang, options.encoding, errors, options.input_format)
+    return read_input(path, lang, review.presplit, review.reading)
 
 
 def _segmented(document: Document, presplit_input: bool) -> Segmentation:

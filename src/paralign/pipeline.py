@@ -15,14 +15,13 @@ from paralign import passes
 from paralign.cache import CachedEmbedder
 from paralign.calibrate import calibrate
 from paralign.config import AlignConfig
-from paralign.documents import InputFormat, read_document
+from paralign.documents import InputFormat, read_input
 from paralign.embed import DEFAULT_MODEL, Embedder, OnDemandEmbedder
 from paralign.errors import NotATranslation
 from paralign.features import segmentation_features
 from paralign.footnotes import pair_anchors
 from paralign.model import Alignment, Bead, ReadOptions, Segmentation
 from paralign.passes import StageProgress
-from paralign.read import InvalidUtf8, read_presplit
 from paralign.search import best_path
 from paralign.segment import presplit, segment
 from paralign.sides import SideEmbeddings
@@ -94,10 +93,10 @@ def align_texts(
         ['1-0', '1-1']
     """
     _report(progress, "segmenting", 0, 2)
-    errors: InvalidUtf8 = "replace" if replace_invalid_utf8 else "strict"
-    source = _segmented(src_path, src_lang, encoding, presplit_input, errors, input_format)
+    reading = ReadOptions(encoding, InputFormat(input_format).value if input_format else None, replace_invalid_utf8)
+    source = _segmented(src_path, src_lang, presplit_input, reading)
     _report(progress, "segmenting", 1, 2)
-    target = _segmented(tgt_path, tgt_lang, encoding, presplit_input, errors, input_format)
+    target = _segmented(tgt_path, tgt_lang, presplit_input, reading)
     _report(progress, "segmenting", 2, 2)
     mismatches = language_mismatches(source.document, target.document)
     if mismatches and not allow_language_mismatch:
@@ -114,7 +113,6 @@ def align_texts(
     repairs = [f"{d.path}: {w}" for d in (source.document, target.document) for w in d.warnings]
     cache = list(embedder.warnings) if isinstance(embedder, CachedEmbedder) else []
     doubts += [problem for problem in (same, low) if problem]
-    reading = ReadOptions(encoding, InputFormat(input_format).value if input_format else None, replace_invalid_utf8)
     return replace(alignment, warnings=tuple(repairs + cache + doubts), reading=reading)
 
 
@@ -160,18 +158,10 @@ def align_segmentations(
     )
 
 
-def _segmented(
-    path: Path | str,
-    lang: str,
-    encoding: str | None,
-    presplit_input: bool,
-    errors: InvalidUtf8,
-    input_format: InputFormat | str | None,
-) -> Segmentation:
+def _segmented(path: Path | str, lang: str, presplit_input: bool, reading: ReadOptions) -> Segmentation:
     """A file read (in its format) and split into sentences, or taken line by line for pre-split input."""
-    if presplit_input:
-        return presplit(read_presplit(path, lang, encoding, errors))
-    return segment(read_document(path, lang, encoding, errors, input_format))
+    document = read_input(path, lang, presplit_input, reading)
+    return presplit(document) if presplit_input else segment(document)
 
 
 def _embedder(model: str | Embedder, cache_dir: Path | str | None, progress: StageProgress | None) -> Embedder:

@@ -27,11 +27,11 @@ from pathlib import Path
 
 from paralign.documents.archive import EMPTY_ZIP_MAGIC, ZIP_MAGIC, Archive
 from paralign.errors import InputError
-from paralign.model import Document
-from paralign.read import InvalidUtf8, read_bytes
+from paralign.model import Document, ReadOptions
+from paralign.read import InvalidUtf8, read_bytes, read_presplit
 from paralign.read import read_document as read_text_document
 
-__all__ = ["InputFormat", "detect_format", "read_document"]
+__all__ = ["InputFormat", "detect_format", "read_document", "read_input"]
 
 
 class InputFormat(str, Enum):
@@ -153,3 +153,16 @@ def read_document(
     from paralign.documents.pdf import read_pdf
 
     return read_pdf(path, data, lang)
+
+
+def read_input(path: Path | str, lang: str, presplit: bool, reading: ReadOptions) -> Document:
+    """A text read the way an alignment run reads it: line by line when pre-split, else by its format.
+
+    ``reading`` holds the run's options (encoding, reader, invalid UTF-8).
+    ``align_texts`` and a sheet's rebuild (``corrections``) both read through
+    here, so a rebuild reads the very text the run aligned.
+    """
+    errors: InvalidUtf8 = "replace" if reading.replace_invalid_utf8 else "strict"
+    if presplit:
+        return read_presplit(path, lang, reading.encoding, errors)
+    return read_document(path, lang, reading.encoding, errors, reading.input_format)
