@@ -83,7 +83,7 @@ def kind(bead: BeadPair) -> str:
 def print_confusion(gold: list[BeadPair], test: list[BeadPair]) -> None:
     """Per gold bead type: how many, how many found exactly, and what the misses became."""
     test_set = set(test)
-    covering = _covering(test)
+    covered = covering(test)
     totals: Counter[str] = Counter()
     found: Counter[str] = Counter()
     predicted_as: dict[str, Counter[str]] = defaultdict(Counter)
@@ -92,7 +92,7 @@ def print_confusion(gold: list[BeadPair], test: list[BeadPair]) -> None:
         if bead in test_set:
             found[kind(bead)] += 1
             continue
-        overlapping = {covering[("src", i)] for i in bead[0]} | {covering[("tgt", j)] for j in bead[1]}
+        overlapping = {covered[("src", i)] for i in bead[0]} | {covered[("tgt", j)] for j in bead[1]}
         predicted_as[kind(bead)][" + ".join(sorted(kind(b) for b in overlapping))] += 1
     print("\n  Gold bead type   count   exact   misses predicted as")
     for name in sorted(totals, key=lambda k: (-totals[k], k)):
@@ -102,12 +102,12 @@ def print_confusion(gold: list[BeadPair], test: list[BeadPair]) -> None:
 
 def print_absorbed(gold: list[BeadPair], test: list[BeadPair]) -> None:
     """Sentences the translator dropped (gold 1-0/0-1): kept apart, or absorbed into a two-sided bead."""
-    covering = _covering(test)
+    covered = covering(test)
     dropped = [bead for bead in gold if not (bead[0] and bead[1])]
     absorbed = 0
     for bead in dropped:
         key = ("src", bead[0][0]) if bead[0] else ("tgt", bead[1][0])
-        mine = covering[key]
+        mine = covered[key]
         absorbed += bool(mine[0] and mine[1])
     share = f"{absorbed / len(dropped):.1%}" if dropped else "-"
     print(f"\n  Dropped sentences (gold 1-0/0-1): {len(dropped)}, absorbed into a two-sided bead: {absorbed} ({share})")
@@ -123,7 +123,8 @@ def print_calibration(gold: list[BeadPair], test: list[BeadPair], confidences: l
         print(f"    [{low:.1f}, {min(high, 1.0):.1f}{']' if high > 1 else ')'}   {len(hits):>5}   {share}")
 
 
-def _covering(beads: list[BeadPair]) -> dict[tuple[str, int], BeadPair]:
+def covering(beads: list[BeadPair]) -> dict[tuple[str, int], BeadPair]:
+    """The bead that holds each sentence, by ``("src", i)`` or ``("tgt", j)``."""
     covering: dict[tuple[str, int], BeadPair] = {}
     for bead in beads:
         for i in bead[0]:

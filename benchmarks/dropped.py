@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 import gold_sets
+from accuracy import covering
 
 from paralign import ParalignError, align_texts
 from paralign.embed import SentenceTransformerEmbedder
@@ -130,13 +131,13 @@ def gold_set(directory: Path, src: str, tgt: str, embedder: SentenceTransformerE
                 test = []
             golds.append(shortened)
             tests.append(test)
-            covering = {("src", i): b for b in test for i in b[0]} | {("tgt", j): b for b in test for j in b[1]}
+            covered = covering(test)
             for s, t in shortened:
                 if s and t:
                     continue
                 key = ("src", s[0]) if s else ("tgt", t[0])
                 kind = "new" if key in new else "gold"
-                counts[kind][0] += bool(key in covering and covering[key][0] and covering[key][1])
+                counts[kind][0] += bool(key in covered and covered[key][0] and covered[key][1])
                 counts[kind][1] += 1
     scores = score(golds, tests)
     print(f"\n{directory} ({src}-{tgt}): one side of every {EVERY}th gold 1-1 bead deleted")
