@@ -104,6 +104,11 @@ def _paralign(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, timeout=600, env=dict(os.environ, COLUMNS="200"))
 
 
+def _batch_command(src: Path, out: Path, address: str) -> list[str]:
+    """``paralign batch`` of the folder with itself (pairs by language suffix) on the scheduler at ``address``."""
+    return [str(BIN / "paralign"), "batch", str(src), str(src), "--out", str(out), "--scheduler", address]
+
+
 def _report(out: Path) -> dict[str, dict[str, object]]:
     report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
     sources = [record["source"] for record in report["pairs"]]
@@ -117,7 +122,7 @@ def test_batch_on_a_scheduler_survives_a_killed_worker_and_resumes(
     address, workers = cluster
     src = _folder(tmp_path / "in")
     out = tmp_path / "out"
-    command = [str(BIN / "paralign"), "batch", str(src), str(src), "--out", str(out), "--scheduler", address]
+    command = _batch_command(src, out, address)
     with Client(address, timeout=30) as observer:
         observer.wait_for_workers(2, timeout=120)
         batch = subprocess.Popen([*command, "--format", "tmx,tei"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -191,8 +196,7 @@ def test_a_killed_batch_client_resumes_where_it_stopped(
     src = _folder(tmp_path / "in")
     out = tmp_path / "out"
     state = out / ".paralign-batch"
-    command = [str(BIN / "paralign"), "batch", str(src), str(src), "--out", str(out), "--scheduler", address]
-    command += ["--format", "tmx,tei", "-q"]
+    command = [*_batch_command(src, out, address), "--format", "tmx,tei", "-q"]
     with Client(address, timeout=30) as observer:
         observer.wait_for_workers(2, timeout=120)
     batch = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
