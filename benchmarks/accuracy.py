@@ -154,8 +154,8 @@ def evaluate(title: str, pairs: list[Pair], src: str, tgt: str, embedder: Senten
             confidences: list[float] = []
             sizes = (1 + max((i for s, _ in pair.gold for i in s), default=0), 0)
         else:
-            beads = [(bead.src, bead.tgt) for bead in alignment.beads]
-            confidences = [bead.confidence for bead in alignment.beads]
+            beads = [(bead.src, bead.tgt) for bead in alignment.units]
+            confidences = [bead.confidence for bead in alignment.units]
             sizes = (len(alignment.source.sentences), len(alignment.target.sentences))
         golds.append(pair.gold)
         tests.append(beads)

@@ -73,7 +73,8 @@ def article_pair(
     started = time.perf_counter()
     full = align_texts(source, target, src_lang, tgt_lang, model=embedder)
     text = full.target.document.text
-    one_to_one = [bead for bead in full.beads if len(bead.src) == len(bead.tgt) == 1]
+    units = full.units
+    one_to_one = [bead for bead in units if len(bead.src) == len(bead.tgt) == 1]
     kept = absorbed = others_changed = 0
     with tempfile.TemporaryDirectory() as scratch:
         for bead in one_to_one:
@@ -82,16 +83,16 @@ def article_pair(
             shortened = Path(scratch) / target.name
             shortened.write_text(text[: dropped.start] + text[end:], encoding="utf-8")
             alignment = align_texts(source, shortened, src_lang, tgt_lang, model=embedder, allow_low_confidence=True)
-            mine = next(b for b in alignment.beads if bead.src[0] in b.src)
+            mine = next(b for b in alignment.units if bead.src[0] in b.src)
             if mine.tgt:
                 absorbed += 1
                 print(f"  source sentence {bead.src[0]} absorbed into a {mine.kind} bead")
             else:
                 kept += 1
-            expected = {(b.src, tuple(j - (j > bead.tgt[0]) for j in b.tgt)) for b in full.beads if b is not bead} | {
+            expected = {(b.src, tuple(j - (j > bead.tgt[0]) for j in b.tgt)) for b in units if b is not bead} | {
                 (bead.src, ())
             }
-            others_changed += len(expected - {(b.src, b.tgt) for b in alignment.beads}) > 0
+            others_changed += len(expected - {(b.src, b.tgt) for b in alignment.units}) > 0
     print(f"{source.name} / {target.name}: {len(one_to_one)} pairs with one target sentence dropped")
     print(f"  kept as 1-0: {kept}; absorbed into a neighbouring bead: {absorbed} ({absorbed / len(one_to_one):.1%})")
     print(f"  pairs where any other bead changed: {others_changed}")
@@ -125,7 +126,7 @@ def gold_set(directory: Path, src: str, tgt: str, embedder: SentenceTransformerE
             new |= {("tgt", number[1][t[0]]) for s, t in gold if len(s) == len(t) == 1 and s[0] in gone[0]}
             try:
                 alignment = align_texts(files[0], files[1], src, tgt, model=embedder, presplit_input=True)
-                test = [(bead.src, bead.tgt) for bead in alignment.beads]
+                test = [(bead.src, bead.tgt) for bead in alignment.units]
             except ParalignError as error:
                 print(f"  {source.name}: {type(error).__name__}: {error}", file=sys.stderr)
                 test = []

@@ -163,7 +163,7 @@ def gold_indices(text: str, start: int, end: int, spans: list[Span]) -> set[int]
 def project(alignment: Alignment, pair: RawPair) -> list[BeadPair]:
     """The output beads as gold-sentence beads: merged where they share a gold sentence (see the module docstring)."""
     components: list[tuple[set[int], set[int]]] = []
-    for bead in alignment.beads:
+    for bead in alignment.units:
         src: set[int] = set()
         tgt: set[int] = set()
         for i in bead.src:

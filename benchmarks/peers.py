@@ -157,7 +157,7 @@ def compare(
     ours_chunks, theirs_chunks = [], []
     for pair in pairs:
         alignment = align_texts(pair.source, pair.target, src, tgt, model=embedder, presplit_input=True)
-        mine = [(bead.src, bead.tgt) for bead in alignment.beads]
+        mine = [(bead.src, bead.tgt) for bead in alignment.units]
         peer = bertalign(
             core,
             [s.text for s in alignment.source.sentences],

@@ -182,7 +182,7 @@ def measure(bench: Path, size: int, two_pass: bool | None) -> dict[str, float]:
         started = time.perf_counter()
         alignment = align_texts(*files, "de", "fr", model=embedder, presplit_input=True, two_pass=two_pass)
         seconds = time.perf_counter() - started
-    scores = score([pair.gold], [[(bead.src, bead.tgt) for bead in alignment.beads]])
+    scores = score([pair.gold], [[(bead.src, bead.tgt) for bead in alignment.units]])
     return {
         "src": len(pair.src),
         "tgt": len(pair.tgt),

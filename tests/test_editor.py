@@ -30,7 +30,7 @@ from paralign.corrections import MAX_SHEET_BYTES, load_corrections
 from paralign.export.html import html_bytes, text_direction, write_html
 from paralign.footnotes import pair_anchors
 from paralign.ladder import read_links
-from paralign.model import Alignment, Bead
+from paralign.model import Alignment, Bead, Move
 from paralign.read import read_document
 from paralign.review_server import SAVE_PATH, TOKEN_HEADER, ReviewSession, _Server
 from paralign.segment import segment
@@ -321,6 +321,28 @@ def test_keyboard_only_edits_undo_to_the_served_page_and_save_downloads(
     pairs = [(p.src_label, p.tgt_label, p.bead) for p in rebuilt.footnote_pairs]
     assert (pairs, list(rebuilt.footnote_problems)) == page_notes(page)
     assert "paralign export bishkek-protocol.en.review.json" in page.locator("#saved").inner_text()
+
+
+@needs_chromium
+def test_save_keeps_a_move_while_its_sentences_stand_alone(page: Any, tmp_path: Path) -> None:
+    """The page's save carries ``moves`` over, and drops one whose source sentence the reviewer put into a bead."""
+    aligned = diagonal()
+    beads = list(aligned.beads)
+    beads[2:3] = [Bead((2,), (), 0.4), Bead((), (2,), 0.4)]
+    alignment = dataclasses.replace(aligned, beads=tuple(beads), moves=(Move(2, 2, 0.87),))
+    page.goto(write_html(alignment, tmp_path / "moved.review.html").as_uri())
+    assert "source 3 ↔ target 3" in page.locator("p.summary").inner_text()
+    saved = []
+    for edit in ([], ["Home", "ArrowDown", "ArrowDown", "m"]):  # bead 2 (source 2 alone) merged with the gap after
+        for key in edit:
+            page.keyboard.press(key)
+        with page.expect_download() as download:
+            page.keyboard.press("e")
+        sheet = tmp_path / f"saved{len(saved)}.review.json"
+        download.value.save_as(sheet)
+        saved.append(load_corrections(sheet))
+    assert saved[0].moves == (Move(2, 2, 0.87),) and saved[0].units[2] == Bead((2,), (2,), 0.87)
+    assert saved[1].moves == () and Bead((2,), (2,), 1.0, reviewed=True) in saved[1].beads
 
 
 @pytest.fixture

@@ -105,7 +105,9 @@ def test_embedded_data_is_the_documented_json(protocol: Alignment) -> None:
         "replace_invalid_utf8",
         "calibrated",
         "beads",
+        "moves",
     }
+    assert data["moves"] == []  # the protocol pair has no sentence out of order
     assert (data["src_lang"], data["tgt_lang"], data["presplit"], data["calibrated"]) == ("en", "es", False, True)
     assert (data["encoding"], data["input_format"], data["replace_invalid_utf8"]) == (None, None, False)
     assert data["source"] == str(protocol.source.document.path.absolute())

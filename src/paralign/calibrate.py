@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from paralign.config import AlignConfig
-from paralign.model import Bead
+from paralign.model import Bead, Move
 
 
 @dataclass(frozen=True)
@@ -65,3 +65,12 @@ def calibrate(
     if not calibration.holds_for(config):
         return list(beads), False
     return [replace(bead, confidence=calibration.confidence(bead.confidence)) for bead in beads], True
+
+
+def calibrate_moves(
+    moves: Sequence[Move], config: AlignConfig, calibration: Calibration = DEFAULT_CALIBRATION
+) -> list[Move]:
+    """Moves with their raw posteriors (``paralign.moves``) mapped like beads' (kept raw where it does not hold)."""
+    if not calibration.holds_for(config):
+        return list(moves)
+    return [replace(move, confidence=calibration.confidence(move.confidence)) for move in moves]

@@ -156,6 +156,9 @@ def summary(alignment: Alignment, written: list[Path]) -> list[str]:
     lines.append(f"confidence: mean {mean:.3f}, {worst}")
     if not alignment.calibrated:
         lines.append("confidence: uncalibrated (raw posteriors: the calibration holds for the default settings only)")
+    if alignment.moves:
+        pairs = ", ".join(f"source {m.src + 1} ↔ target {m.tgt + 1} ({m.confidence:.3f})" for m in alignment.moves)
+        lines.append(f"moved: {len(alignment.moves)} sentence(s) translated out of order, paired: {pairs}")
     if alignment.footnote_pairs:
         pairs = ", ".join(f"{pair.src_label}→{pair.tgt_label}" for pair in alignment.footnote_pairs)
         lines.append(f"notes: {len(alignment.footnote_pairs)} paired: {pairs}")

@@ -46,6 +46,11 @@ class AlignConfig:
             belonging (costs nothing).
         junk_skip_factor: skip cost of a line with no word in it (OCR
             debris such as ``h * "``), as a share of ``skip_cost``.
+        move_penalty: how much cheaper than the path's own beads a pair out
+            of order must be to count as a sentence the translator moved
+            (``paralign.moves``).
+        move_reach: how many beads apart the two sentences of a move may
+            stand; 0 keeps the alignment strictly monotone.
         temperature: softness of the posterior.
         band: half-width, in sentences, of the search band around the
             coarse path for long documents.
@@ -63,6 +68,8 @@ class AlignConfig:
     direction_weight: float = 3.0
     direction_floor: float = 0.1
     junk_skip_factor: float = 0.5
+    move_penalty: float = 0.75
+    move_reach: int = 10
     temperature: float = 0.15
     band: int = 10
     max_full_cells: int = 1_500_000
@@ -113,6 +120,8 @@ _RULES: dict[str, _Rule] = {
     "direction_weight": _non_negative(),
     "direction_floor": ("a number in [-1, 1]", lambda value: isinstance(value, (int, float)) and -1 <= value <= 1),
     "junk_skip_factor": ("a number in (0, 1]", lambda value: isinstance(value, (int, float)) and 0 < value <= 1),
+    "move_penalty": _non_negative(),
+    "move_reach": _int_at_least(0),
     "temperature": _positive(),
     "band": _int_at_least(1),
     "max_full_cells": _int_at_least(1),

@@ -45,7 +45,7 @@ from paralign.export import tsv, xlsx
 from paralign.footnotes import pair_anchors
 from paralign.ladder import BeadPair
 from paralign.languages import language_tag
-from paralign.model import Alignment, Bead, Document, Segmentation
+from paralign.model import Alignment, Bead, Document, Move, Segmentation
 from paralign.verify import language_mismatch
 
 #: A sheet larger than this is not a sheet: a 100,000-sentence pair makes a TSV of about 40 MB.
@@ -109,6 +109,7 @@ def load_corrections(path: Path | str, allow_language_mismatch: bool = False) ->
         raise mismatches[0]
     source_sentences, target_sentences = _segmented(source, review.presplit), _segmented(target, review.presplit)
     _check_beads(path, sheet, len(source_sentences.sentences), len(target_sentences.sentences))
+    _check_moves(path, sheet)
     notes = pair_anchors(
         review.beads, [s.anchors for s in source_sentences.sentences], [s.anchors for s in target_sentences.sentences]
     )
@@ -125,6 +126,7 @@ def load_corrections(path: Path | str, allow_language_mismatch: bool = False) ->
         warnings=tuple(unchecked + repairs + [str(m) for m in mismatches]),
         calibrated=review.calibrated,
         reading=review.reading,
+        moves=review.moves,
     )
 
 
@@ -154,10 +156,17 @@ def revise(alignment: Alignment, sheet: bytes, where: Path) -> Alignment:
     if review.presplit != alignment.presplit:
         raise InputError(where, "says the texts were split otherwise (presplit) than the ones being reviewed")
     _check_beads(where, parsed, len(alignment.source.sentences), len(alignment.target.sentences))
+    _check_moves(where, parsed)
     notes = pair_anchors(
         review.beads, [s.anchors for s in alignment.source.sentences], [s.anchors for s in alignment.target.sentences]
     )
-    return replace(alignment, beads=review.beads, footnote_pairs=notes.pairs, footnote_problems=notes.problems)
+    return replace(
+        alignment,
+        beads=review.beads,
+        moves=review.moves,
+        footnote_pairs=notes.pairs,
+        footnote_problems=notes.problems,
+    )
 
 
 def read_corrected_beads(path: Path | str) -> list[BeadPair]:
@@ -230,7 +239,7 @@ def _parse_tsv(path: Path, text: str) -> _Sheet:
     first, _, body = text.partition("\n")
     if not first.startswith(_TSV_HEADER):
         raise InputError(path, f"is not a paralign TSV (its first line must be the '{_TSV_HEADER} …' header)")
-    return _sheet(_tsv_header(path, first.rstrip("\r")), _tsv_rows(path, body))
+    return _sheet(path, _tsv_header(path, first.rstrip("\r")), _tsv_rows(path, body))
 
 
 def _parse_xlsx(path: Path, data: bytes) -> _Sheet:
@@ -265,7 +274,7 @@ def _parse_xlsx(path: Path, data: bytes) -> _Sheet:
         row = _row(path, number, dict(zip(columns, cells_of_row, strict=False)))
         if row.src or row.tgt:
             rows.append(row)
-    return _sheet(_tsv_header(path, header), rows)
+    return _sheet(path, _tsv_header(path, header), rows)
 
 
 def _cell_text(value: object) -> str:
@@ -277,7 +286,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _sheet(header: schema.Review, rows: list[_Row]) -> _Sheet:
+def _sheet(path: Path, header: schema.Review, rows: list[_Row]) -> _Sheet:
     """The beads of a TSV's or workbook's rows: edited or confirmed ones as reviewed."""
     aligned = {(row.aligned_src, row.aligned_tgt) for row in rows if row.aligned_src or row.aligned_tgt}
     has_aligned = any(row.has_aligned for row in rows)
@@ -287,7 +296,19 @@ def _sheet(header: schema.Review, rows: list[_Row]) -> _Sheet:
         else Bead(row.src, row.tgt, row.confidence)
         for row in rows
     )
-    return _Sheet(replace(header, beads=beads), tuple(f"row {row.number}" for row in rows), zero_based=False)
+    moves = []
+    for row in rows:
+        if not row.moved_tgt:
+            continue
+        if len(row.src) != 1 or row.tgt or len(row.moved_tgt) != 1:
+            raise InputError(
+                path,
+                f"row {row.number}: moved_tgt pairs one target sentence with a row of one source sentence, no target",
+            )
+        confidence = schema.CONFIRMED if row.moved_confidence is None else row.moved_confidence
+        moves.append(Move(row.src[0], row.moved_tgt[0], confidence))
+    places = tuple(f"row {row.number}" for row in rows)
+    return _Sheet(replace(header, beads=beads, moves=tuple(moves)), places, zero_based=False)
 
 
 def _tsv_header(path: Path, line: str) -> schema.Review:
@@ -343,6 +364,8 @@ class _Row:
     aligned_src: tuple[int, ...]
     aligned_tgt: tuple[int, ...]
     has_aligned: bool
+    moved_tgt: tuple[int, ...] = ()
+    moved_confidence: float | None = None
 
 
 def _tsv_rows(path: Path, body: str) -> list[_Row]:
@@ -379,6 +402,8 @@ def _row(path: Path, number: int, record: dict[str | None, str | None]) -> _Row:
         numbers("aligned_src"),
         numbers("aligned_tgt"),
         "aligned_src" in record,
+        numbers("moved_tgt"),
+        _confidence(path, number, cell("moved_confidence")),
     )
 
 
@@ -506,6 +531,26 @@ def _check_beads(path: Path, sheet: _Sheet, n_src: int, n_tgt: int) -> None:
             first, last = sheet.number(len(holders[side])), sheet.number(counts[side] - 1)
             span = f"sentence {first} is" if first == last else f"sentences {first} to {last} are"
             raise InputError(path, f"{word} {span} in no {sheet.unit} (each sentence must be in one)")
+
+
+def _check_moves(path: Path, sheet: _Sheet) -> None:
+    """What ``model.check_moves`` checks: each move links a sentence alone on each side, each sentence once."""
+    beads = sheet.review.beads
+    alone = {
+        "src": {bead.src[0] for bead in beads if len(bead.src) == 1 and not bead.tgt},
+        "tgt": {bead.tgt[0] for bead in beads if len(bead.tgt) == 1 and not bead.src},
+    }
+    seen: dict[str, set[int]] = {"src": set(), "tgt": set()}
+    for number, move in enumerate(sheet.review.moves, start=1):
+        for side, index in (("src", move.src), ("tgt", move.tgt)):
+            word = "source" if side == "src" else "target"
+            if index not in alone[side]:
+                raise InputError(
+                    path, f"move {number}: {word} sentence {sheet.number(index)} is not alone in a {sheet.unit}"
+                )
+            if index in seen[side]:
+                raise InputError(path, f"move {number}: {word} sentence {sheet.number(index)} is in an earlier move")
+            seen[side].add(index)
 
 
 def _check_side(

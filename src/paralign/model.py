@@ -158,6 +158,20 @@ class Bead:
 
 
 @dataclass(frozen=True)
+class Move:
+    """A source and a target sentence that translate each other out of order: the translator moved one.
+
+    A monotone path cannot pair them, so on it each stands alone (a 1-0 and a
+    0-1 bead); the move links the two. ``src``/``tgt`` are sentence indices,
+    which stay valid however the beads around them are edited.
+    """
+
+    src: int
+    tgt: int
+    confidence: float
+
+
+@dataclass(frozen=True)
 class FootnotePair:
     """A source note marker and its twin in the target, and the bead holding both."""
 
@@ -207,7 +221,9 @@ class Alignment:
     when confidences are raw posteriors (non-default aligner settings, for
     which the calibration was not fitted). ``warnings`` holds what a
     reviewer should know (repairs made while reading, doubts that the pair
-    is a translation at all).
+    is a translation at all). ``moves`` link sentences the translator moved
+    (a 1-0 and a 0-1 bead of ``beads`` that translate each other); ``units``
+    is the bead list with them paired, which the exports for use write.
     """
 
     source: Segmentation
@@ -220,9 +236,52 @@ class Alignment:
     warnings: tuple[str, ...] = ()
     calibrated: bool = True
     reading: ReadOptions = ReadOptions()
+    moves: tuple[Move, ...] = ()
 
     def __post_init__(self) -> None:
         check_beads(self.beads, len(self.source.sentences), len(self.target.sentences))
+        check_moves(self.beads, self.moves)
+
+    @property
+    def units(self) -> tuple[Bead, ...]:
+        """The beads as a reader takes them: ``paired(beads, moves)``."""
+        return paired(self.beads, self.moves)
+
+
+def paired(beads: tuple[Bead, ...] | list[Bead], moves: tuple[Move, ...] | list[Move]) -> tuple[Bead, ...]:
+    """The beads with each moved pair as one 1-1 bead where its source sentence stands, its target's 0-1 bead gone.
+
+    This is what a translation memory, a TEI edition and an evaluation want:
+    the moved sentence with its translation. The monotone ``beads`` stay what
+    the review page edits.
+    """
+    if not moves:
+        return tuple(beads)
+    by_src = {move.src: move for move in moves}
+    moved_tgt = {move.tgt for move in moves}
+    units = []
+    for bead in beads:
+        if len(bead.src) == 1 and not bead.tgt and bead.src[0] in by_src:
+            move = by_src[bead.src[0]]
+            units.append(Bead((move.src,), (move.tgt,), move.confidence))
+        elif not (len(bead.tgt) == 1 and not bead.src and bead.tgt[0] in moved_tgt):
+            units.append(bead)
+    return tuple(units)
+
+
+def check_moves(beads: tuple[Bead, ...] | list[Bead], moves: tuple[Move, ...] | list[Move]) -> None:
+    """Raise ``ValueError`` unless each move links a 1-0 bead's sentence to a 0-1 bead's, each sentence once."""
+    if not moves:
+        return
+    alone_src = {bead.src[0] for bead in beads if len(bead.src) == 1 and not bead.tgt}
+    alone_tgt = {bead.tgt[0] for bead in beads if len(bead.tgt) == 1 and not bead.src}
+    for move in moves:
+        if move.src not in alone_src or move.tgt not in alone_tgt:
+            raise ValueError(f"move {move.src}→{move.tgt} does not link a 1-0 bead to a 0-1 bead")
+        if not 0.0 <= move.confidence <= 1.0:
+            raise ValueError(f"move {move.src}→{move.tgt} confidence {move.confidence} outside [0, 1]")
+    if len({m.src for m in moves}) < len(moves) or len({m.tgt for m in moves}) < len(moves):
+        raise ValueError("a sentence is in more than one move")
 
 
 def check_beads(beads: tuple[Bead, ...] | list[Bead], n_src: int, n_tgt: int) -> None:

@@ -13,16 +13,17 @@ from pathlib import Path
 
 from paralign import passes
 from paralign.cache import CachedEmbedder
-from paralign.calibrate import calibrate
+from paralign.calibrate import calibrate, calibrate_moves
 from paralign.config import AlignConfig
 from paralign.documents import InputFormat, read_input
 from paralign.embed import DEFAULT_MODEL, Embedder, OnDemandEmbedder
 from paralign.errors import NotATranslation
 from paralign.features import segmentation_features
 from paralign.footnotes import pair_anchors
-from paralign.model import Alignment, Bead, ReadOptions, Segmentation
+from paralign.model import Alignment, Bead, Move, ReadOptions, Segmentation
+from paralign.moves import find_moves
 from paralign.passes import StageProgress
-from paralign.search import best_path
+from paralign.search import solve
 from paralign.segment import presplit, segment
 from paralign.sides import SideEmbeddings
 from paralign.verify import alignment_problem, identity_problem, language_mismatches
@@ -133,7 +134,7 @@ def align_segmentations(
         two_pass = len(texts[0]) + len(texts[1]) > passes.TWO_PASS_ABOVE
     if two_pass:
         sides = passes.first_pass(texts, features, embedder, config.max_bead_size, progress)
-        first, _ = _aligned(sides, config, progress, 0, 2)
+        first, _, _ = _aligned(sides, config, progress, 0, 2, with_moves=False)
         budget = passes.REFINE_BUDGET * sum(float(f.lengths.sum()) for f in features)
         doubtful = passes.doubtful_windows(first, [f.lengths for f in features], budget, len(sides[0].windows))
         sentence_vectors = [side.windows[0] for side in sides]
@@ -141,10 +142,10 @@ def align_segmentations(
         sides = passes.second_pass(
             sentence_vectors, features, texts, doubtful, embedder, config.max_bead_size, progress
         )
-        beads, calibrated = _aligned(sides, config, progress, 1, 2)
+        beads, moves, calibrated = _aligned(sides, config, progress, 1, 2)
     else:
         sides = passes.one_pass(texts, features, embedder, config.max_bead_size, progress)
-        beads, calibrated = _aligned(sides, config, progress, 0, 1)
+        beads, moves, calibrated = _aligned(sides, config, progress, 0, 1)
     notes = pair_anchors(beads, [s.anchors for s in source.sentences], [s.anchors for s in target.sentences])
     return Alignment(
         source,
@@ -155,6 +156,7 @@ def align_segmentations(
         model_name=embedder.name,
         presplit=presplit_input,
         calibrated=calibrated,
+        moves=tuple(moves),
     )
 
 
@@ -181,13 +183,25 @@ def _embedder(model: str | Embedder, cache_dir: Path | str | None, progress: Sta
 
 
 def _aligned(
-    sides: Sequence[SideEmbeddings], config: AlignConfig, progress: StageProgress | None, done: int, total: int
-) -> tuple[list[Bead], bool]:
-    """The best path with calibrated confidences, reported as step ``done + 1`` of ``total`` of "aligning"."""
+    sides: Sequence[SideEmbeddings],
+    config: AlignConfig,
+    progress: StageProgress | None,
+    done: int,
+    total: int,
+    with_moves: bool = True,
+) -> tuple[list[Bead], list[Move], bool]:
+    """The best path and (``with_moves``) the sentences moved off it, with calibrated confidences.
+
+    Reported as step ``done + 1`` of ``total`` of "aligning". The first of
+    two passes only places the second pass's windows: it looks for no moves.
+    """
     _report(progress, "aligning", done, total)
-    beads, calibrated = calibrate(best_path(sides[0], sides[1], config), config)
+    path, lattice = solve(sides[0], sides[1], config)
+    beads, moves = find_moves(path, lattice, config) if with_moves else (path, [])
+    beads, calibrated = calibrate(beads, config)
+    moves = calibrate_moves(moves, config)
     _report(progress, "aligning", done + 1, total)
-    return beads, calibrated
+    return beads, moves, calibrated
 
 
 def _report(progress: StageProgress | None, stage: str, done: int, total: int) -> None:

@@ -26,6 +26,9 @@ below are the only copy::
         {"src": [0], "tgt": [], "confidence": 0.9912, "kind": "1-0", "reviewed": false},
         {"src": [1], "tgt": [0], "confidence": 1.0, "kind": "1-1", "reviewed": true},
         ...
+      ],
+      "moves": [                                     # absent in older sheets: none
+        {"src": 17, "tgt": 10, "confidence": 0.8731}
       ]
     }
 
@@ -35,7 +38,9 @@ each side in exactly one bead, as ``model.check_beads`` requires);
 (derived from the lengths of ``src`` and ``tgt``; a reader ignores it).
 ``reviewed`` is set by the page on every bead the reviewer confirms or
 changes (merges, splits, moves a sentence into or out of); a reviewed bead is read back with
-confidence ``CONFIRMED`` whatever its ``confidence`` says.
+confidence ``CONFIRMED`` whatever its ``confidence`` says. ``moves`` pair a source and
+a target sentence that translate each other out of order (``model.Move``): each
+stands alone in its own 1-0 or 0-1 bead, and ``corrections`` checks that it still does.
 
 A sheet is input a stranger may have written, so ``from_json`` checks every
 type strictly (``"presplit": "false"`` is refused, not read as true; ``5.9``
@@ -57,7 +62,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paralign.documents import InputFormat
-from paralign.model import Alignment, Bead, ReadOptions
+from paralign.model import Alignment, Bead, Move, ReadOptions
 
 VERSION = "version"
 SOURCE = "source"
@@ -73,6 +78,7 @@ INPUT_FORMAT = "input_format"
 REPLACE_INVALID_UTF8 = "replace_invalid_utf8"
 CALIBRATED = "calibrated"
 BEADS = "beads"
+MOVES = "moves"
 #: Keys of one bead.
 BEAD_SRC = "src"
 BEAD_TGT = "tgt"
@@ -112,6 +118,7 @@ class Review:
     target_sha256: str | None = None
     calibrated: bool = True
     reading: ReadOptions = ReadOptions()
+    moves: tuple[Move, ...] = ()
 
 
 def text_sha256(text: str) -> str:
@@ -167,6 +174,7 @@ def review_of(alignment: Alignment) -> Review:
         text_sha256(target.text),
         alignment.calibrated,
         alignment.reading,
+        alignment.moves,
     )
 
 
@@ -196,6 +204,10 @@ def to_json(review: Review) -> dict[str, object]:
             }
             for bead in review.beads
         ],
+        MOVES: [
+            {BEAD_SRC: move.src, BEAD_TGT: move.tgt, CONFIDENCE: round(move.confidence, CONFIDENCE_DIGITS)}
+            for move in review.moves
+        ],
     }
 
 
@@ -205,7 +217,7 @@ def from_json(data: object) -> Review:
     ``model`` (default ``""``), ``presplit`` (default false), ``encoding``
     and ``input_format`` (default null), ``replace_invalid_utf8`` (default
     false), ``calibrated`` (default true), a bead's ``confidence`` (default ``CONFIRMED``) and
-    ``reviewed`` (default false) may be missing; ``kind`` is ignored. Language
+    ``reviewed`` (default false) and ``moves`` (default none) may be missing; ``kind`` is ignored. Language
     codes and hashes are returned as written: ``corrections`` checks them
     against the registry and the texts, and beads against the sentences.
 
@@ -222,6 +234,9 @@ def from_json(data: object) -> Review:
     beads = data.get(BEADS)
     if not isinstance(beads, list):
         raise ValueError(f"'{BEADS}' must be a list of beads, not {_json_type(beads)}")
+    moves = data.get(MOVES, [])
+    if not isinstance(moves, list):
+        raise ValueError(f"'{MOVES}' must be a list of moves, not {_json_type(moves)}")
     return Review(
         _path(name(_text(data, SOURCE)), SOURCE),
         _path(name(_text(data, TARGET)), TARGET),
@@ -234,6 +249,7 @@ def from_json(data: object) -> Review:
         _hash(data, TARGET_SHA256) if version == SHEET_VERSION else None,
         _flag(data, CALIBRATED, True),
         ReadOptions(_encoding(data), _input_format(data), _flag(data, REPLACE_INVALID_UTF8, False)),
+        tuple(_move(item, number) for number, item in enumerate(moves, start=1)),
     )
 
 
@@ -276,6 +292,21 @@ def _bead(item: object, number: int) -> Bead:
         CONFIRMED if reviewed else float(confidence),
         reviewed,
     )
+
+
+def _move(item: object, number: int) -> Move:
+    if not isinstance(item, Mapping):
+        raise ValueError(f"move {number} is {_json_type(item)}, not an object")
+    confidence = item.get(CONFIDENCE, CONFIRMED)
+    if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
+        raise ValueError(f"move {number}: '{CONFIDENCE}' must be a number from 0 to 1, not {confidence!r}")
+    indices = []
+    for key in (BEAD_SRC, BEAD_TGT):
+        value = item.get(key)
+        if type(value) is not int or not 0 <= value < 10**MAX_NUMBER_DIGITS:
+            raise ValueError(f"move {number}: '{key}' must be a 0-based sentence index, not {value!r:.40}")
+        indices.append(value)
+    return Move(indices[0], indices[1], float(confidence))
 
 
 def _indices(item: Mapping[str, object], key: str, number: int) -> tuple[int, ...]:
@@ -334,12 +365,14 @@ def page_keys() -> dict[str, object]:
     """What the page's script needs to know of the schema, embedded beside the data.
 
     The script copies the embedded data whole and rewrites only the beads (an
-    editor changes them all), so it needs the bead keys, the source (for the
-    download's name) and the confidence of a bead a reviewer decided.
+    editor changes them all) and the moves (it keeps those whose two sentences
+    still stand alone), so it needs the bead and move keys, the source (for
+    the download's name) and the confidence of a bead a reviewer decided.
     """
     return {
         "source": SOURCE,
         "beads": BEADS,
+        "moves": MOVES,
         "src": BEAD_SRC,
         "tgt": BEAD_TGT,
         "confidence": CONFIDENCE,

@@ -180,9 +180,56 @@ def best_path(src: SideEmbeddings, tgt: SideEmbeddings, config: AlignConfig) -> 
         >>> [(b.src, b.tgt) for b in beads][:2]
         [((0,), ()), ((1,), (0,))]
     """
+    return solve(src, tgt, config)[0]
+
+
+@dataclass(frozen=True)
+class Lattice:
+    """What the search knows once it has run: the price of any bead, and the posterior of any bead in its region.
+
+    ``paralign.moves`` asks it about beads the path did not take (a bead
+    without its end sentence, a pair out of order), priced exactly as the
+    path's own.
+    """
+
+    scorer: Scorer
+    grid: _Grid
+    soft: np.ndarray
+    after: np.ndarray
+    total: float
+
+    def cost(self, src: tuple[int, ...], tgt: tuple[int, ...]) -> float:
+        """The cost of the bead ``src``:``tgt`` (consecutive indices; skips priced per sentence)."""
+        if not tgt:
+            return float(sum(self.scorer.src_skip[i] for i in src))
+        if not src:
+            return float(sum(self.scorer.tgt_skip[j] for j in tgt))
+        return float(self.pair_costs(src, tgt[0], tgt[0] + 1, len(tgt))[0])
+
+    def pair_costs(self, src: tuple[int, ...], first: int, stop: int, b: int = 1) -> np.ndarray:
+        """Costs of the beads ``src``:``j … j+b-1`` for every ``j`` in ``first … stop-1``."""
+        costs: np.ndarray = self.scorer.block_costs(slice(src[0], src[0] + 1), len(src), slice(first, stop), b)[0]
+        return costs
+
+    def posterior(self, i: int, j: int, bead: Bead) -> float:
+        """Probability that a path takes ``bead`` from cell ``(i, j)``; 0 where the search region excludes it."""
+        a, b = len(bead.src), len(bead.tgt)
+        if not (self._inside(i, j) and self._inside(i + a, j + b)):
+            return 0.0
+        cost = (
+            self.soft[self.grid.cell(i, j)] + self.cost(bead.src, bead.tgt) + self.after[self.grid.cell(i + a, j + b)]
+        )
+        return min(1.0, float(np.exp(-(cost - self.total) / self.scorer.config.temperature)))
+
+    def _inside(self, i: int, j: int) -> bool:
+        return i < len(self.grid.lo) and int(self.grid.lo[i]) <= j <= int(self.grid.hi[i])
+
+
+def solve(src: SideEmbeddings, tgt: SideEmbeddings, config: AlignConfig) -> tuple[list[Bead], Lattice | None]:
+    """``best_path``'s beads, and the lattice they were found in (``None`` when a side is empty)."""
     n, m = src.size, tgt.size
     if n == 0 or m == 0:
-        return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
+        return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)], None
     max_window = min(len(src.windows), len(tgt.windows))
     if max_window < window_sizes_needed(config.max_bead_size):
         raise ValueError(
@@ -195,11 +242,11 @@ def best_path(src: SideEmbeddings, tgt: SideEmbeddings, config: AlignConfig) -> 
     grid = _Grid.build(scorer, region, shapes)
     _, soft, back = grid.forward(scorer)
     after = grid.backward(scorer)
-    total = soft[grid.cell(n, m)]
+    total = float(soft[grid.cell(n, m)])
     beads = []
     for i, j, shape_index in _traceback(grid, back, n, m):
         a, b = shapes[shape_index]
         cost = soft[grid.cell(i, j)] + grid.step(scorer, i, j, shape_index) + after[grid.cell(i + a, j + b)]
         posterior = float(np.exp(-(cost - total) / config.temperature))
         beads.append(_bead(i, j, (a, b), min(1.0, max(0.0, posterior))))
-    return beads
+    return beads, Lattice(scorer, grid, soft, after, total)

@@ -28,6 +28,9 @@ What it shows, and why:
 * note markers as badges with both numbers (``[1]↔505``), linked to a list of
   note pairs with the note texts, because a mispaired note is the error a
   translator is least likely to catch by reading.
+* sentences the translator moved (``Alignment.moves``) in the summary line
+  (``source 18 ↔ target 11``): their rows are the two gaps; a saved sheet
+  keeps a move while both sentences still stand alone.
 
 Editing
 -------
@@ -270,6 +273,9 @@ def _header(body: etree._Element, alignment: Alignment, served: bool) -> None:
     if reviewed:
         parts.append(f"{reviewed} reviewed")
     parts.append(f"{len(alignment.footnote_pairs)} notes paired")
+    if alignment.moves:
+        pairs = ", ".join(f"source {m.src + 1} ↔ target {m.tgt + 1}" for m in alignment.moves)
+        parts.append(f"{len(alignment.moves)} moved ({pairs}; each kept while both stay alone)")
     if alignment.model_name:
         parts.append(f"model {display_text(alignment.model_name)}")
     _sub(header, "p", "as loaded: " + " · ".join(parts), **{"class": "summary"})
@@ -1025,6 +1031,15 @@ _JS = r"""
       item[key.kind] = shape(bead);
       item[key.reviewed] = bead.reviewed;
       return item;
+    });
+    // A move pairs two sentences left alone; one the reviewer put into a bead is no longer moved.
+    var aloneSources = {}, aloneTargets = {};
+    beads.forEach(function (bead) {
+      if (bead.sources.length === 1 && !bead.targets.length) { aloneSources[bead.sources[0]] = true; }
+      if (bead.targets.length === 1 && !bead.sources.length) { aloneTargets[bead.targets[0]] = true; }
+    });
+    copy[key.moves] = (data[key.moves] || []).filter(function (move) {
+      return aloneSources[move[key.src]] && aloneTargets[move[key.tgt]];
     });
     return copy;
   }

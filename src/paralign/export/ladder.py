@@ -17,7 +17,7 @@ from paralign.model import Alignment
 
 
 def build_ladder(alignment: Alignment) -> str:
-    return format_ladder(((b.src, b.tgt) for b in alignment.beads), (b.confidence for b in alignment.beads))
+    return format_ladder(((b.src, b.tgt) for b in alignment.units), (b.confidence for b in alignment.units))
 
 
 def ladder_bytes(alignment: Alignment, options: ExportOptions = DEFAULT_OPTIONS) -> bytes:

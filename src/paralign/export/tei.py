@@ -64,7 +64,7 @@ def build_tei(alignment: Alignment) -> etree._ElementTree:
         _body(_sub(text, "body"), side, segmentation, note_numbers, twins)
     back = _sub(outer, "back")
     links = _sub(back, "linkGrp", {"type": "translation"})
-    for bead in alignment.beads:
+    for bead in alignment.units:
         pointers = [f"#{sentence_id('src', i)}" for i in bead.src] + [f"#{sentence_id('tgt', j)}" for j in bead.tgt]
         if not bead.src:
             pointers.insert(0, "#src")

@@ -9,7 +9,9 @@ Markers become ``<ph type="fnote" x="N">``, with the same ``x`` on both sides
 of a note pair, so a CAT tool shows them as matching tags. A bead a reviewer
 changed or confirmed carries ``<prop type="x-paralign-reviewed">yes</prop>``
 (TMX's way for tool-specific data: ``x-`` prop types), so a memory can tell a
-checked unit from the aligner's guess.
+checked unit from the aligner's guess. A sentence the translator moved
+(``Alignment.moves``) is a unit with its translation, at the source
+sentence's place, marked ``<prop type="x-paralign-moved">yes</prop>``.
 """
 
 from __future__ import annotations
@@ -53,12 +55,15 @@ def build_tmx(alignment: Alignment, notes: NotesMode = NotesMode.TAGS) -> etree.
         _prop(header, "x-paralign-confidence", "uncalibrated")
     body = etree.SubElement(root, "body")
     numbers = marker_numbers(alignment)
-    for position, bead in enumerate(alignment.beads, start=1):
+    moved = {((move.src,), (move.tgt,)) for move in alignment.moves}
+    for position, bead in enumerate(alignment.units, start=1):
         if not bead.src or not bead.tgt:
             continue
         tu = etree.SubElement(body, "tu", tuid=str(position))
         _prop(tu, "x-paralign-confidence", f"{bead.confidence:.4f}")
         _prop(tu, "x-paralign-bead", bead.kind)
+        if (bead.src, bead.tgt) in moved:
+            _prop(tu, "x-paralign-moved", "yes")
         if bead.confidence < LOW_CONFIDENCE:
             _prop(tu, "x-paralign-flag", "low-confidence")
         if bead.reviewed:

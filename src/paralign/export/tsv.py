@@ -8,6 +8,11 @@ two columns (merge rows, move a sentence), never the texts. ``reviewed`` is
 confirm one. ``aligned_src`` and ``aligned_tgt`` keep the bead as the aligner
 made it (leave them alone): a row whose ``src``/``tgt`` no longer match any of
 them was edited, and is read back as reviewed with confidence 1.0.
+``moved_tgt`` pairs a source sentence alone in its row with the target
+sentence it translates out of order (a sentence the translator moved,
+``Alignment.moves``), with the pair's confidence in ``moved_confidence``:
+clear the number to unpair them, write one on such a row to pair them (an
+empty confidence reads as confirmed, 1.0).
 
 A first comment line records the input files (absolute, so the sheet exports
 from any folder) with a hash of each text, the languages, the model and how
@@ -30,9 +35,20 @@ from paralign._version import __version__
 from paralign.export._inline import apply_notes_mode, sentence_pieces
 from paralign.export._xml import atomic_write
 from paralign.export.options import DEFAULT_OPTIONS, ExportOptions, NotesMode
-from paralign.model import Alignment, Segmentation
+from paralign.model import Alignment, Bead, Segmentation
 
-COLUMNS = ("source", "target", "confidence", "src", "tgt", "reviewed", "aligned_src", "aligned_tgt")
+COLUMNS = (
+    "source",
+    "target",
+    "confidence",
+    "src",
+    "tgt",
+    "reviewed",
+    "aligned_src",
+    "aligned_tgt",
+    "moved_tgt",
+    "moved_confidence",
+)
 #: What separates the header's fields; ``review_schema.escape`` keeps it out of every value.
 HEADER_SEPARATOR = " | "
 #: What the ``reviewed`` column holds for a reviewed bead.
@@ -89,6 +105,15 @@ def _side_text(segmentation: Segmentation, indices: tuple[int, ...]) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def moved_cells(alignment: Alignment, bead: Bead) -> tuple[str, str]:
+    """``moved_tgt`` and ``moved_confidence`` of a bead's row: filled on the source row of a move only."""
+    if len(bead.src) == 1 and not bead.tgt:
+        for move in alignment.moves:
+            if move.src == bead.src[0]:
+                return numbers((move.tgt,)), f"{move.confidence:.4f}"
+    return "", ""
+
+
 def build_tsv(alignment: Alignment) -> str:
     """The sheet: the header line, the column names, one row per bead."""
     stream = io.StringIO()
@@ -106,6 +131,7 @@ def build_tsv(alignment: Alignment) -> str:
                 YES if bead.reviewed else "",
                 numbers(bead.src),
                 numbers(bead.tgt),
+                *moved_cells(alignment, bead),
             ]
         )
     return stream.getvalue()

@@ -75,7 +75,7 @@ def build_xliff(alignment: Alignment) -> etree._ElementTree:
     )
     body = etree.SubElement(file, f"{_X}body")
     numbers = marker_numbers(alignment)
-    for position, bead in enumerate(alignment.beads, start=1):
+    for position, bead in enumerate(alignment.units, start=1):
         if bead.src and bead.tgt:
             body.append(_trans_unit(alignment, bead, position, numbers))
     return etree.ElementTree(root)

@@ -7,7 +7,8 @@ bead, ``reviewed``) and ``notes`` (the bead's note pairs, ``1→505``). Texts
 wrap; rows under the confidence threshold are shaded. As in the TSV, a
 reviewer edits ``src``/``tgt`` (1-based sentence numbers, ``3,4``) and may
 write ``yes`` under ``reviewed``; ``aligned_src``/``aligned_tgt`` keep the
-aligner's beads. Sheet ``paralign`` holds the TSV's header line in ``A1``
+aligner's beads; ``moved_tgt`` pairs a sentence the translator moved (flag
+``moved`` on both of its rows). Sheet ``paralign`` holds the TSV's header line in ``A1``
 (files, hashes, languages, model), so ``corrections`` rebuilds the exports
 from the workbook alone.
 
@@ -26,7 +27,7 @@ from paralign.export._inline import apply_notes_mode, sentence_pieces
 from paralign.export._zip import reproducible
 from paralign.export.options import DEFAULT_OPTIONS, ExportOptions, NotesMode
 from paralign.export.tsv import COLUMNS as TSV_COLUMNS
-from paralign.export.tsv import YES, header_line, numbers
+from paralign.export.tsv import YES, header_line, moved_cells, numbers
 from paralign.model import LOW_CONFIDENCE, Alignment, Bead, Segmentation
 
 BEADS_SHEET = "alignment"
@@ -44,11 +45,13 @@ def _text(segmentation: Segmentation, indices: tuple[int, ...]) -> str:
     return " ".join("".join(p for p in pieces if isinstance(p, str)).split())
 
 
-def _flags(bead: Bead) -> str:
+def _flags(bead: Bead, moved: set[tuple[tuple[int, ...], tuple[int, ...]]]) -> str:
     flags = []
     if bead.confidence < LOW_CONFIDENCE:
         flags.append("low-confidence")
-    if not bead.src or not bead.tgt:
+    if (bead.src, bead.tgt) in moved:
+        flags.append("moved")
+    elif not bead.src or not bead.tgt:
         flags.append("gap")
     if bead.reviewed:
         flags.append("reviewed")
@@ -75,18 +78,21 @@ def xlsx_bytes(alignment: Alignment, options: ExportOptions = DEFAULT_OPTIONS) -
         notes.setdefault(pair.bead, []).append(f"{pair.src_label}→{pair.tgt_label}")
     wrap = CellAlignment(wrap_text=True, vertical="top")
     low = PatternFill("solid", fgColor=_LOW_FILL)
+    moved: set[tuple[tuple[int, ...], tuple[int, ...]]] = {((m.src,), ()) for m in alignment.moves}
+    moved |= {((), (m.tgt,)) for m in alignment.moves}
     for position, bead in enumerate(alignment.beads):
         row = [
             _text(alignment.source, bead.src),
             _text(alignment.target, bead.tgt),
             round(bead.confidence, 4),
-            _flags(bead),
+            _flags(bead, moved),
             ", ".join(notes.get(position, [])),
             numbers(bead.src),
             numbers(bead.tgt),
             YES if bead.reviewed else "",
             numbers(bead.src),
             numbers(bead.tgt),
+            *moved_cells(alignment, bead),
         ]
         sheet.append(row)
         for cell in sheet[sheet.max_row]:
@@ -97,7 +103,8 @@ def xlsx_bytes(alignment: Alignment, options: ExportOptions = DEFAULT_OPTIONS) -
                 cell.fill = low
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    for letter, width in zip("ABCDEFGHIJ", (_TEXT_WIDTH, _TEXT_WIDTH, 11, 16, 14, 8, 8, 9, 11, 11), strict=True):
+    widths = (_TEXT_WIDTH, _TEXT_WIDTH, 11, 16, 14, 8, 8, 9, 11, 11, 10, 16)
+    for letter, width in zip("ABCDEFGHIJKL", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     header = workbook.create_sheet(HEADER_SHEET)
     header["A1"] = header_line(alignment)
