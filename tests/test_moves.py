@@ -24,9 +24,12 @@ from paralign import review_schema
 from paralign.config import AlignConfig
 from paralign.corrections import load_corrections
 from paralign.errors import InputError
+from paralign.export.tei import build_tei
 from paralign.export.tmx import build_tmx
 from paralign.export.tsv import write_tsv
-from paralign.export.validate import validate_tmx
+from paralign.export.validate import validate_tei, validate_tmx, validate_xliff
+from paralign.export.xliff import build_xliff
+from paralign.ladder import TEI_NS, sentence_id
 from paralign.model import Alignment, Bead, Move, check_moves, paired
 from paralign.pipeline import align_texts
 
@@ -145,3 +148,14 @@ def test_paired_and_check_moves_on_hand_beads() -> None:
         check_moves(beads + [Bead((3,), (), 0.5)], [Move(1, 0, 0.9), Move(3, 0, 0.9)])
     assert paired(beads, [Move(1, 0, 0.8)]) == (Bead((0,), (1,), 0.9), Bead((1,), (0,), 0.8), Bead((2,), (2,), 0.9))
     assert paired(beads, []) == tuple(beads)
+
+
+def test_tei_and_xliff_link_the_moved_pair_and_stay_valid(moved: Alignment) -> None:
+    tei = build_tei(moved)
+    assert validate_tei(tei) == []
+    targets = [link.get("target") for link in tei.iter(f"{{{TEI_NS}}}link")]
+    pair = f"#{sentence_id('src', SOURCE)} #{sentence_id('tgt', TARGET_AFTER)}"
+    assert pair in targets and len(targets) == len(moved.units)
+    xliff = build_xliff(moved)
+    assert validate_xliff(xliff) == []
+    assert len(list(xliff.iter("{*}trans-unit"))) == sum(1 for b in moved.units if b.src and b.tgt)

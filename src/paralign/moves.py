@@ -49,7 +49,7 @@ def find_moves(beads: list[Bead], lattice: Lattice | None, config: AlignConfig) 
     if lattice is None or config.move_reach == 0 or not beads:
         return beads, []
     sources = [c for k, bead in enumerate(beads) for c in _candidates(k, bead, bead.src, source=True)]
-    targets = [c for k, bead in enumerate(beads) for c in _candidates(k, bead, bead.tgt, source=False)]
+    targets_of = {k: _candidates(k, bead, bead.tgt, source=False) for k, bead in enumerate(beads)}
     prices: dict[int, float] = {}
 
     def price(bead: Bead | None, k: int | None = None) -> float:
@@ -63,9 +63,8 @@ def find_moves(beads: list[Bead], lattice: Lattice | None, config: AlignConfig) 
 
     found = []
     for x in sources:
-        near = [
-            y for y in targets if 0 < abs(y.bead - x.bead) <= config.move_reach and (x.rest is None or y.rest is None)
-        ]
+        reach = range(max(0, x.bead - config.move_reach), min(len(beads), x.bead + config.move_reach + 1))
+        near = [y for k in reach if k != x.bead for y in targets_of[k] if x.rest is None or y.rest is None]
         if not near:
             continue
         low = min(y.sentence for y in near)

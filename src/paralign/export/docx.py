@@ -1,8 +1,10 @@
 """``Alignment`` → a bilingual Word file: a two-column table, source left, target right (python-docx).
 
 The layout reviewers and translators trade in Word ("bilingual table"):
-one row per bead, the header row names the languages and repeats on every
-page, a one-sided bead leaves its other cell empty, and rows under
+one row per bead (a sentence the translator moved beside its translation,
+where the source sentence stands: ``Alignment.units``), the header row names
+the languages and repeats on every page, a one-sided bead leaves its other
+cell empty, and rows under
 ``model.LOW_CONFIDENCE`` are shaded so they catch the eye. Note markers
 stand where they stood, as superscript (``región⁵⁰⁵``), and each paired note
 is listed after the table with both sides' note texts. python-docx writes
@@ -60,7 +62,7 @@ def docx_bytes(alignment: Alignment, options: ExportOptions = DEFAULT_OPTIONS) -
             shade.set(qn("w:fill"), _LOW_SHADE)
             cell._tc.get_or_add_tcPr().append(shade)
 
-    for bead in alignment.beads:
+    for bead in alignment.units:
         row = table.add_row()
         low = bead.confidence < LOW_CONFIDENCE
         fill(row.cells[0], alignment.source, bead.src, low)
