@@ -116,7 +116,7 @@ KILL_SCRIPT = textwrap.dedent(
 
     if stage == "align":
         import paralign.pipeline
-        paralign.pipeline.best_path = stall
+        paralign.pipeline.solve = stall
     elif stage == "export":
         import paralign.export._commit
         paralign.export._commit.os.fsync = stall
