@@ -282,14 +282,11 @@ def _bead(item: object, number: int) -> Bead:
     if not isinstance(item, Mapping):
         raise ValueError(f"bead {number} is {_json_type(item)}, not an object")
     reviewed = _flag(item, REVIEWED, False, f"bead {number}: ")
-    confidence = item.get(CONFIDENCE, CONFIRMED)
-    if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
-        # NaN fails the range test too: every comparison with it is false.
-        raise ValueError(f"bead {number}: '{CONFIDENCE}' must be a number from 0 to 1, not {confidence!r}")
+    confidence = _confidence(item, f"bead {number}")
     return Bead(
         _indices(item, BEAD_SRC, number),
         _indices(item, BEAD_TGT, number),
-        CONFIRMED if reviewed else float(confidence),
+        CONFIRMED if reviewed else confidence,
         reviewed,
     )
 
@@ -297,16 +294,23 @@ def _bead(item: object, number: int) -> Bead:
 def _move(item: object, number: int) -> Move:
     if not isinstance(item, Mapping):
         raise ValueError(f"move {number} is {_json_type(item)}, not an object")
-    confidence = item.get(CONFIDENCE, CONFIRMED)
-    if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
-        raise ValueError(f"move {number}: '{CONFIDENCE}' must be a number from 0 to 1, not {confidence!r}")
+    confidence = _confidence(item, f"move {number}")
     indices = []
     for key in (BEAD_SRC, BEAD_TGT):
         value = item.get(key)
         if type(value) is not int or not 0 <= value < 10**MAX_NUMBER_DIGITS:
             raise ValueError(f"move {number}: '{key}' must be a 0-based sentence index, not {value!r:.40}")
         indices.append(value)
-    return Move(indices[0], indices[1], float(confidence))
+    return Move(indices[0], indices[1], confidence)
+
+
+def _confidence(item: Mapping[str, object], where: str) -> float:
+    """A bead's or move's ``confidence``: a number from 0 to 1, ``CONFIRMED`` when missing."""
+    confidence = item.get(CONFIDENCE, CONFIRMED)
+    if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
+        # NaN fails the range test too: every comparison with it is false.
+        raise ValueError(f"{where}: '{CONFIDENCE}' must be a number from 0 to 1, not {confidence!r}")
+    return float(confidence)
 
 
 def _indices(item: Mapping[str, object], key: str, number: int) -> tuple[int, ...]:
