@@ -45,7 +45,7 @@ from paralign.export import tsv, xlsx
 from paralign.footnotes import pair_anchors
 from paralign.ladder import BeadPair
 from paralign.languages import language_tag
-from paralign.model import Alignment, Bead, Document, Move, Segmentation
+from paralign.model import Alignment, Bead, Document, Move, Segmentation, lone_sentences
 from paralign.verify import language_mismatch
 
 #: A sheet larger than this is not a sheet: a 100,000-sentence pair makes a TSV of about 40 MB.
@@ -535,11 +535,7 @@ def _check_beads(path: Path, sheet: _Sheet, n_src: int, n_tgt: int) -> None:
 
 def _check_moves(path: Path, sheet: _Sheet) -> None:
     """What ``model.check_moves`` checks: each move links a sentence alone on each side, each sentence once."""
-    beads = sheet.review.beads
-    alone = {
-        "src": {bead.src[0] for bead in beads if len(bead.src) == 1 and not bead.tgt},
-        "tgt": {bead.tgt[0] for bead in beads if len(bead.tgt) == 1 and not bead.src},
-    }
+    alone = dict(zip(("src", "tgt"), lone_sentences(sheet.review.beads), strict=True))
     seen: dict[str, set[int]] = {"src": set(), "tgt": set()}
     for number, move in enumerate(sheet.review.moves, start=1):
         for side, index in (("src", move.src), ("tgt", move.tgt)):

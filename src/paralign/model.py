@@ -269,12 +269,19 @@ def paired(beads: tuple[Bead, ...] | list[Bead], moves: tuple[Move, ...] | list[
     return tuple(units)
 
 
+def lone_sentences(beads: tuple[Bead, ...] | list[Bead]) -> tuple[set[int], set[int]]:
+    """The source sentences alone in a 1-0 bead and the target sentences alone in a 0-1 bead: what a move may link."""
+    return (
+        {bead.src[0] for bead in beads if len(bead.src) == 1 and not bead.tgt},
+        {bead.tgt[0] for bead in beads if len(bead.tgt) == 1 and not bead.src},
+    )
+
+
 def check_moves(beads: tuple[Bead, ...] | list[Bead], moves: tuple[Move, ...] | list[Move]) -> None:
     """Raise ``ValueError`` unless each move links a 1-0 bead's sentence to a 0-1 bead's, each sentence once."""
     if not moves:
         return
-    alone_src = {bead.src[0] for bead in beads if len(bead.src) == 1 and not bead.tgt}
-    alone_tgt = {bead.tgt[0] for bead in beads if len(bead.tgt) == 1 and not bead.src}
+    alone_src, alone_tgt = lone_sentences(beads)
     for move in moves:
         if move.src not in alone_src or move.tgt not in alone_tgt:
             raise ValueError(f"move {move.src}→{move.tgt} does not link a 1-0 bead to a 0-1 bead")
