@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from pathlib import Path
 
 from paralign import review_schema as schema
@@ -35,7 +36,7 @@ from paralign._version import __version__
 from paralign.export._inline import apply_notes_mode, sentence_pieces
 from paralign.export._xml import atomic_write
 from paralign.export.options import DEFAULT_OPTIONS, ExportOptions, NotesMode
-from paralign.model import Alignment, Bead, Segmentation
+from paralign.model import Alignment, Bead, Move, Segmentation
 
 COLUMNS = (
     "source",
@@ -105,13 +106,13 @@ def _side_text(segmentation: Segmentation, indices: tuple[int, ...]) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def moved_cells(alignment: Alignment, bead: Bead) -> tuple[str, str]:
-    """``moved_tgt`` and ``moved_confidence`` of a bead's row: filled on the source row of a move only."""
-    if len(bead.src) == 1 and not bead.tgt:
-        for move in alignment.moves:
-            if move.src == bead.src[0]:
-                return numbers((move.tgt,)), f"{move.confidence:.4f}"
-    return "", ""
+def moved_cells(by_source: Mapping[int, Move], bead: Bead) -> tuple[str, str]:
+    """``moved_tgt`` and ``moved_confidence`` of a bead's row: filled on the source row of a move only.
+
+    ``by_source`` is ``{move.src: move}``, built once per sheet (not a scan of the moves per row).
+    """
+    move = by_source.get(bead.src[0]) if len(bead.src) == 1 and not bead.tgt else None
+    return (numbers((move.tgt,)), f"{move.confidence:.4f}") if move else ("", "")
 
 
 def build_tsv(alignment: Alignment) -> str:
@@ -120,6 +121,7 @@ def build_tsv(alignment: Alignment) -> str:
     stream.write(header_line(alignment) + "\n")
     writer = csv.writer(stream, delimiter="\t", quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     writer.writerow(COLUMNS)
+    by_source = {move.src: move for move in alignment.moves}
     for bead in alignment.beads:
         writer.writerow(
             [
@@ -131,7 +133,7 @@ def build_tsv(alignment: Alignment) -> str:
                 YES if bead.reviewed else "",
                 numbers(bead.src),
                 numbers(bead.tgt),
-                *moved_cells(alignment, bead),
+                *moved_cells(by_source, bead),
             ]
         )
     return stream.getvalue()

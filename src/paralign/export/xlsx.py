@@ -80,6 +80,7 @@ def xlsx_bytes(alignment: Alignment, options: ExportOptions = DEFAULT_OPTIONS) -
     low = PatternFill("solid", fgColor=_LOW_FILL)
     moved: set[tuple[tuple[int, ...], tuple[int, ...]]] = {((m.src,), ()) for m in alignment.moves}
     moved |= {((), (m.tgt,)) for m in alignment.moves}
+    by_source = {move.src: move for move in alignment.moves}
     for position, bead in enumerate(alignment.beads):
         row = [
             _text(alignment.source, bead.src),
@@ -92,7 +93,7 @@ def xlsx_bytes(alignment: Alignment, options: ExportOptions = DEFAULT_OPTIONS) -
             YES if bead.reviewed else "",
             numbers(bead.src),
             numbers(bead.tgt),
-            *moved_cells(alignment, bead),
+            *moved_cells(by_source, bead),
         ]
         sheet.append(row)
         for cell in sheet[sheet.max_row]:
