@@ -50,16 +50,18 @@ def find_moves(beads: list[Bead], lattice: Lattice | None, config: AlignConfig) 
         return beads, []
     sources = [c for k, bead in enumerate(beads) for c in _candidates(k, bead, bead.src, source=True)]
     targets_of = {k: _candidates(k, bead, bead.tgt, source=False) for k, bead in enumerate(beads)}
-    prices: dict[int, float] = {}
+    bead_costs: dict[int, float] = {}
+    savings: dict[_Candidate, float] = {}
 
-    def price(bead: Bead | None, k: int | None = None) -> float:
-        if bead is None:
-            return 0.0
-        if k is None:
-            return lattice.cost(bead.src, bead.tgt)
-        if k not in prices:
-            prices[k] = lattice.cost(bead.src, bead.tgt)
-        return prices[k]
+    def saving(candidate: _Candidate) -> float:
+        """What taking the sentence out saves: its bead's cost less what is left of the bead (once per candidate)."""
+        if candidate not in savings:
+            k = candidate.bead
+            if k not in bead_costs:
+                bead_costs[k] = lattice.cost(beads[k].src, beads[k].tgt)
+            rest = candidate.rest
+            savings[candidate] = bead_costs[k] - (lattice.cost(rest.src, rest.tgt) if rest else 0.0)
+        return savings[candidate]
 
     found = []
     for x in sources:
@@ -69,9 +71,8 @@ def find_moves(beads: list[Bead], lattice: Lattice | None, config: AlignConfig) 
             continue
         low = min(y.sentence for y in near)
         pair_costs = lattice.pair_costs((x.sentence,), low, max(y.sentence for y in near) + 1)
-        kept = price(beads[x.bead], x.bead) - price(x.rest) - config.move_penalty
         for y in near:
-            gain = kept + price(beads[y.bead], y.bead) - price(y.rest) - float(pair_costs[y.sentence - low])
+            gain = saving(x) + saving(y) - float(pair_costs[y.sentence - low]) - config.move_penalty
             if gain > 0:
                 found.append((gain, x, y))
     found.sort(key=lambda item: -item[0])
